@@ -1,0 +1,176 @@
+package bench
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
+)
+
+// Fixed identity of the mocked accounts, so outputs are realistic and stable.
+const (
+	AwsAccount = "123456789012"
+	GcpProject = "sgraph-send-test"
+)
+
+// env is what mock functions know about the run.
+type env struct {
+	Region    string // aws:region of the stack
+	GcpRegion string
+	GcpProj   string
+}
+
+// resourceMock computes the id and output state of one resource type from its
+// inputs. state starts as a copy of the inputs (what the provider echoes back).
+type resourceMock func(e env, name string, inputs, state resource.PropertyMap) (id string)
+
+// callMock answers one provider function (data source) call.
+type callMock func(e env, args resource.PropertyMap) (resource.PropertyMap, error)
+
+var (
+	resourceMocks = map[string]resourceMock{}
+	callMocks     = map[string]callMock{}
+)
+
+// mockResource and mockCall register mocks; each area's file calls them from init.
+func mockResource(token string, m resourceMock) { resourceMocks[token] = m }
+func mockCall(token string, m callMock)         { callMocks[token] = m }
+
+// mocks implements pulumi.MockResourceMonitor and records every registration.
+type mocks struct {
+	project, stack string
+	env            env
+	mu             sync.Mutex
+	rs             []*Resource
+}
+
+func newMocks(project, stack string, cfg map[string]string) *mocks {
+	e := env{Region: cfg["aws:region"], GcpRegion: cfg["gcp:region"], GcpProj: cfg["gcp:project"]}
+	if e.Region == "" {
+		e.Region = "eu-west-2"
+	}
+	if e.GcpProj == "" {
+		e.GcpProj = GcpProject
+	}
+	if e.GcpRegion == "" {
+		e.GcpRegion = "europe-west2"
+	}
+	return &mocks{project: project, stack: stack, env: e}
+}
+
+func (m *mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
+	state := args.Inputs.Copy()
+	id := args.Name + "-id"
+	if args.Custom {
+		if f, ok := resourceMocks[args.TypeToken]; ok {
+			id = f(m.env, args.Name, args.Inputs, state)
+		} else {
+			id = defaultMock(m.env, args.TypeToken, args.Name, state)
+		}
+	}
+	rpc := args.RegisterRPC
+	r := &Resource{
+		Type:   args.TypeToken,
+		Name:   args.Name,
+		Custom: args.Custom,
+		Inputs: args.Inputs,
+		State:  state,
+		ID:     id,
+	}
+	if rpc != nil {
+		r.ParentURN = rpc.GetParent()
+		r.Dependencies = dedupe(rpc.GetDependencies(), propertyDependencies(rpc.GetPropertyDependencies()))
+		r.Protect = rpc.GetProtect()
+		r.RetainOnDelete = rpc.GetRetainOnDelete()
+		r.DeleteBeforeReplace = rpc.GetDeleteBeforeReplace()
+		r.IgnoreChanges = rpc.GetIgnoreChanges()
+		r.AdditionalSecretOutputs = rpc.GetAdditionalSecretOutputs()
+		r.Provider = rpc.GetProvider()
+		r.URN = m.urn(rpc.GetParent(), args.TypeToken, args.Name)
+	}
+	m.mu.Lock()
+	m.rs = append(m.rs, r)
+	m.mu.Unlock()
+	return id, state, nil
+}
+
+func (m *mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
+	f, ok := callMocks[args.Token]
+	if !ok {
+		return nil, fmt.Errorf("bench: no mock for function %s; add one with mockCall in internal/bench", args.Token)
+	}
+	return f(m.env, args.Args)
+}
+
+func (m *mocks) resources() []*Resource {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := append([]*Resource(nil), m.rs...)
+	sortResources(out)
+	return out
+}
+
+// urn rebuilds the URN the mock monitor assigns (it is not passed to mocks),
+// so parents and dependencies resolve to recorded resources.
+func (m *mocks) urn(parent, typ, name string) string {
+	parentType := tokens.Type("")
+	if p := resource.URN(parent); p != "" && p.QualifiedType() != resource.RootStackType {
+		parentType = p.QualifiedType()
+	}
+	return string(resource.NewURN(tokens.QName(m.stack), tokens.PackageName(m.project), parentType, tokens.Type(typ), name))
+}
+
+func propertyDependencies(deps map[string]*pulumirpc.RegisterResourceRequest_PropertyDependencies) []string {
+	var out []string
+	for _, d := range deps {
+		out = append(out, d.GetUrns()...)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func dedupe(lists ...[]string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, l := range lists {
+		for _, s := range l {
+			if !seen[s] {
+				seen[s] = true
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
+// defaultMock gives every resource a realistic id and, for AWS, an ARN.
+func defaultMock(e env, token, name string, state resource.PropertyMap) string {
+	id := name + "-" + shortHash(token+name)
+	if strings.HasPrefix(token, "aws:") {
+		if _, ok := state["arn"]; !ok {
+			service := strings.SplitN(strings.TrimPrefix(token, "aws:"), "/", 2)[0]
+			state["arn"] = resource.NewProperty(fmt.Sprintf("arn:aws:%s:%s:%s:%s/%s", service, e.Region, AwsAccount, service, id))
+		}
+	}
+	state["id"] = resource.NewProperty(id)
+	return id
+}
+
+// shortHash is a stable 8-hex suffix, like the ones autonaming appends.
+func shortHash(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:4])
+}
+
+// Digest is a stable, realistic sha256 digest derived from s.
+func Digest(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return "sha256:" + hex.EncodeToString(sum[:])
+}

@@ -1,0 +1,5 @@
+package policy
+
+import "strings"
+
+func joinProblems(ps []string) string { return strings.Join(ps, "; ") }

@@ -1,0 +1,101 @@
+package stacks
+
+import (
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/sgraph-ai/sgraph-send-infra/components/appspec"
+)
+
+// AppContract holds the app's routes, header names and environment variable
+// names. The defaults are the facts of ../shared/app-contract.md; the app moves
+// fast, so every one can be overridden with the `appContract` config object.
+type AppContract struct {
+	Port              int      `json:"port"`
+	HealthPath        string   `json:"healthPath"`
+	AdminKeyHeader    string   `json:"adminKeyHeader"`
+	UploadTokenHeader string   `json:"uploadTokenHeader"`
+	Env               EnvNames `json:"env"`
+}
+
+// EnvNames are the environment variable names the app reads.
+type EnvNames struct {
+	StorageMode   string `json:"storageMode"`
+	S3Bucket      string `json:"s3Bucket"`
+	DiskPath      string `json:"diskPath"`
+	AdminKeyName  string `json:"adminKeyName"`
+	AdminKeyValue string `json:"adminKeyValue"`
+	AccessToken   string `json:"accessToken"`
+}
+
+// DefaultContract is the behaviour observed on SGraph Send v0.27.6.
+func DefaultContract() AppContract {
+	return AppContract{
+		Port:              8080,
+		HealthPath:        "/info/health",
+		AdminKeyHeader:    "x-api-key",
+		UploadTokenHeader: "x-sgraph-access-token",
+		Env: EnvNames{
+			StorageMode:   "SEND__STORAGE_MODE",
+			S3Bucket:      "SEND__S3_BUCKET",
+			DiskPath:      "SEND__DISK_PATH",
+			AdminKeyName:  "FAST_API__AUTH__API_KEY__NAME",
+			AdminKeyValue: "FAST_API__AUTH__API_KEY__VALUE",
+			AccessToken:   "SGRAPH_SEND__ACCESS_TOKEN",
+		},
+	}
+}
+
+func loadContract(r *reader) AppContract {
+	c := DefaultContract()
+	r.object("appContract", &c)
+	if c.Port < 1024 || c.Port > 65535 {
+		r.fail("appContract", itoa(c.Port), "port must be 1024..65535 (the image runs as a non-root user)")
+	}
+	if !strings.HasPrefix(c.HealthPath, "/") {
+		r.fail("appContract", c.HealthPath, "healthPath must start with /")
+	}
+	for _, v := range []string{c.AdminKeyHeader, c.UploadTokenHeader, c.Env.StorageMode, c.Env.S3Bucket,
+		c.Env.DiskPath, c.Env.AdminKeyName, c.Env.AdminKeyValue, c.Env.AccessToken} {
+		if strings.TrimSpace(v) == "" {
+			r.fail("appContract", "", "header and environment variable names may not be empty")
+			break
+		}
+	}
+	return c
+}
+
+// Storage is how one target's app instances store transfers.
+type Storage struct {
+	Mode   string              // "s3", "disk" or "memory"
+	Bucket pulumi.StringOutput // set for "s3"
+	Path   string              // set for "disk"
+}
+
+// runtime builds the app runtime for one entry point. The storage mode is always
+// set explicitly: unset, the app picks s3 whenever it finds AWS credentials.
+func (c *Config) runtime(mode appspec.Mode, st Storage) appspec.Runtime {
+	env := c.Contract.Env
+	rt := appspec.Runtime{
+		Mode:       mode,
+		Version:    c.AppVersion,
+		Port:       c.Contract.Port,
+		HealthPath: c.Contract.HealthPath,
+		Env:        pulumi.StringMap{env.StorageMode: pulumi.String(st.Mode)},
+		SecretEnv:  pulumi.StringMap{},
+	}
+	switch st.Mode {
+	case "s3":
+		rt.Env[env.S3Bucket] = st.Bucket
+	case "disk":
+		rt.Env[env.DiskPath] = pulumi.String(st.Path)
+	}
+	if mode == appspec.AdminAPI {
+		rt.Env[env.AdminKeyName] = pulumi.String(c.Contract.AdminKeyHeader)
+		rt.SecretEnv[env.AdminKeyValue] = c.Secrets.AdminKey
+	} else {
+		rt.SecretEnv[env.AccessToken] = c.Secrets.UploadToken
+	}
+	return rt
+}

@@ -1,0 +1,167 @@
+package stacks
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
+)
+
+// Namespace is the project's config namespace (the project name in Pulumi.yaml).
+const Namespace = "sgraph-send"
+
+// reader reads typed config keys and collects every problem instead of stopping
+// at the first, so one run reports them all. Pulumi.yaml declares a default for
+// every non-secret key and the CLI applies it, so a missing key means Pulumi.yaml
+// and the program disagree, which is reported like any other problem.
+type reader struct {
+	ctx  *pulumi.Context
+	cfg  *config.Config
+	errs ConfigErrors
+}
+
+func newReader(ctx *pulumi.Context) *reader {
+	return &reader{ctx: ctx, cfg: config.New(ctx, Namespace)}
+}
+
+func qualify(key string) string {
+	if strings.Contains(key, ":") {
+		return key
+	}
+	return Namespace + ":" + key
+}
+
+// fail records a problem with key; value is echoed, so never pass a secret.
+func (r *reader) fail(key, value, format string, args ...any) {
+	r.errs = append(r.errs, ConfigError{Key: qualify(key), Value: value, Problem: fmt.Sprintf(format, args...)})
+}
+
+// raw looks a key up without the SDK's secret warnings; secret values read
+// through it are only measured, never returned to callers.
+func (r *reader) raw(key string) (string, bool) {
+	return r.ctx.GetConfig(qualify(key))
+}
+
+func (r *reader) missing(key, kind string) {
+	r.fail(key, "", "missing %s; Pulumi.yaml declares its default, so restore the key's block there or run `pulumi config set %s <value>`", kind, key)
+}
+
+// str reads a declared string key.
+func (r *reader) str(key string) string {
+	v, ok := r.raw(key)
+	if !ok {
+		r.missing(key, "string")
+	}
+	return v
+}
+
+// optional reads a key that may be unset (provider keys such as aws:region).
+func (r *reader) optional(key string) string {
+	v, _ := r.raw(key)
+	return v
+}
+
+// integer reads a declared integer key within [lo, hi].
+func (r *reader) integer(key string, lo, hi int) int {
+	v, ok := r.raw(key)
+	if !ok {
+		r.missing(key, "integer")
+		return lo
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(v))
+	if err != nil {
+		r.fail(key, v, "not an integer; allowed %d..%d", lo, hi)
+		return lo
+	}
+	if n < lo || n > hi {
+		r.fail(key, v, "out of range; allowed %d..%d", lo, hi)
+	}
+	return n
+}
+
+// boolean reads a declared boolean key.
+func (r *reader) boolean(key string) bool {
+	v, ok := r.raw(key)
+	if !ok {
+		r.missing(key, "boolean")
+		return false
+	}
+	b, err := strconv.ParseBool(strings.TrimSpace(v))
+	if err != nil {
+		r.fail(key, v, "not a boolean; allowed true or false")
+	}
+	return b
+}
+
+// list reads a declared array-of-strings key (the CLI passes arrays as JSON).
+func (r *reader) list(key string) []string {
+	v, ok := r.raw(key)
+	if !ok {
+		r.missing(key, "array of strings")
+		return nil
+	}
+	var out []string
+	if err := json.Unmarshal([]byte(v), &out); err != nil {
+		r.fail(key, v, "not an array of strings, e.g. `pulumi config set --path '%s[0]' value`", key)
+		return nil
+	}
+	return out
+}
+
+// object decodes an object key into out (which holds the defaults); absent is fine.
+func (r *reader) object(key string, out any) {
+	v, ok := r.raw(key)
+	if !ok || strings.TrimSpace(v) == "" {
+		return
+	}
+	dec := json.NewDecoder(strings.NewReader(v))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(out); err != nil {
+		r.fail(key, v, "not a valid object: %v", err)
+	}
+}
+
+// oneOf reads a string key that must be one of allowed.
+func (r *reader) oneOf(key string, allowed ...string) string {
+	v := r.str(key)
+	for _, a := range allowed {
+		if v == a {
+			return v
+		}
+	}
+	if _, ok := r.raw(key); ok {
+		r.fail(key, v, "allowed: %s", strings.Join(allowed, ", "))
+	}
+	return v
+}
+
+// secret reads a secret key with config.TrySecret so the value stays a Pulumi
+// secret end to end. A missing secret is reported with the exact command that
+// sets it; the value itself is never echoed.
+func (r *reader) secret(key, purpose string, minLen int) pulumi.StringOutput {
+	out, err := r.cfg.TrySecret(key)
+	if err != nil {
+		if !errors.Is(err, config.ErrMissingVar) {
+			r.fail(key, "", "unreadable secret: %v", err)
+			return out
+		}
+		r.fail(key, "", "missing secret (%s); set it with `pulumi config set --secret %s <value>`", purpose, key)
+		return out
+	}
+	// Length is checked on the raw config string; only the length is reported.
+	if v, _ := r.raw(key); len(v) < minLen {
+		r.fail(key, "", "secret too short (%d characters); use at least %d, e.g. `pulumi config set --secret %s \"$(openssl rand -hex 24)\"`", len(v), minLen, key)
+	}
+	return out
+}
+
+func (r *reader) err() error {
+	if len(r.errs) == 0 {
+		return nil
+	}
+	return r.errs
+}
