@@ -22,6 +22,8 @@ func (e Environment) Prod() bool { return e == Prod }
 // Config is the typed view of one stack's configuration. It is built once by
 // Load, fully validated, and is the only thing the composition reads.
 type Config struct {
+	keysRead map[string]string // every key Load read, with the kind it read it as
+
 	Project          string
 	Stack            string
 	Environment      Environment
@@ -34,6 +36,11 @@ type Config struct {
 	Secrets          Secrets
 	Image            ImageConfig
 }
+
+// KeysRead returns every config key Load read and the kind it read it as
+// (string, integer, boolean, array, object, secret); tests compare it with
+// Pulumi.yaml's declarations.
+func (c *Config) KeysRead() map[string]string { return c.keysRead }
 
 // Secrets are Pulumi secrets end to end: never plaintext in state or logs.
 type Secrets struct {
@@ -84,6 +91,7 @@ func Load(ctx *pulumi.Context) (*Config, error) {
 	if err := r.err(); err != nil {
 		return nil, err
 	}
+	c.keysRead = r.read
 	return c, nil
 }
 

@@ -22,11 +22,14 @@ type reader struct {
 	ctx  *pulumi.Context
 	cfg  *config.Config
 	errs ConfigErrors
+	read map[string]string // qualified key -> kind read as, so tests can check Pulumi.yaml declares it
 }
 
 func newReader(ctx *pulumi.Context) *reader {
-	return &reader{ctx: ctx, cfg: config.New(ctx, Namespace)}
+	return &reader{ctx: ctx, cfg: config.New(ctx, Namespace), read: map[string]string{}}
 }
+
+func (r *reader) note(key, kind string) { r.read[qualify(key)] = kind }
 
 func qualify(key string) string {
 	if strings.Contains(key, ":") {
@@ -52,6 +55,7 @@ func (r *reader) missing(key, kind string) {
 
 // str reads a declared string key.
 func (r *reader) str(key string) string {
+	r.note(key, "string")
 	v, ok := r.raw(key)
 	if !ok {
 		r.missing(key, "string")
@@ -61,12 +65,14 @@ func (r *reader) str(key string) string {
 
 // optional reads a key that may be unset (provider keys such as aws:region).
 func (r *reader) optional(key string) string {
+	r.note(key, "string")
 	v, _ := r.raw(key)
 	return v
 }
 
 // integer reads a declared integer key within [lo, hi].
 func (r *reader) integer(key string, lo, hi int) int {
+	r.note(key, "integer")
 	v, ok := r.raw(key)
 	if !ok {
 		r.missing(key, "integer")
@@ -85,6 +91,7 @@ func (r *reader) integer(key string, lo, hi int) int {
 
 // boolean reads a declared boolean key.
 func (r *reader) boolean(key string) bool {
+	r.note(key, "boolean")
 	v, ok := r.raw(key)
 	if !ok {
 		r.missing(key, "boolean")
@@ -99,6 +106,7 @@ func (r *reader) boolean(key string) bool {
 
 // list reads a declared array-of-strings key (the CLI passes arrays as JSON).
 func (r *reader) list(key string) []string {
+	r.note(key, "array")
 	v, ok := r.raw(key)
 	if !ok {
 		r.missing(key, "array of strings")
@@ -114,6 +122,7 @@ func (r *reader) list(key string) []string {
 
 // object decodes an object key into out (which holds the defaults); absent is fine.
 func (r *reader) object(key string, out any) {
+	r.note(key, "object")
 	v, ok := r.raw(key)
 	if !ok || strings.TrimSpace(v) == "" {
 		return
@@ -143,6 +152,7 @@ func (r *reader) oneOf(key string, allowed ...string) string {
 // secret end to end. A missing secret is reported with the exact command that
 // sets it; the value itself is never echoed.
 func (r *reader) secret(key, purpose string, minLen int) pulumi.StringOutput {
+	r.note(key, "secret")
 	out, err := r.cfg.TrySecret(key)
 	if err != nil {
 		if !errors.Is(err, config.ErrMissingVar) {

@@ -1,0 +1,78 @@
+// Command plan is the offline plan: it runs the real program for one stack
+// under mocks (no cloud, no Pulumi CLI), prints the resource tree with its key
+// settings and the policy verdicts, or the same as JSON with -json.
+//
+//	go run ./cmd/plan -stack dev
+//	go run ./cmd/plan -stack prod -json
+//
+// Exit codes: 0 the program ran and every policy passed, 1 a policy failed,
+// 2 a config or program error (or bad usage).
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/sgraph-ai/sgraph-send-infra/internal/bench"
+	"github.com/sgraph-ai/sgraph-send-infra/internal/plan"
+	"github.com/sgraph-ai/sgraph-send-infra/internal/policy"
+)
+
+func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
+
+// rules is every policy; tests swap it to prove a failing policy exits 1.
+var rules = policy.All
+
+func run(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("plan", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	stack := fs.String("stack", "dev", "stack to plan: the name in Pulumi.<stack>.yaml")
+	asJSON := fs.Bool("json", false, "print the plan as one JSON document")
+	dir := fs.String("dir", "", "folder holding Pulumi.yaml (default: search upwards)")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "plan: unexpected arguments %v\n", fs.Args())
+		return 2
+	}
+	r, err := bench.Run(bench.Options{Dir: *dir, Stack: *stack, Placeholders: true})
+	if err != nil {
+		fmt.Fprintf(stderr, "plan: stack %s: %v\n", *stack, describe(err))
+		return 2
+	}
+	doc := plan.Build(r, policy.Evaluate(r, rules()...))
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(doc); err != nil {
+			fmt.Fprintf(stderr, "plan: %v\n", err)
+			return 2
+		}
+	} else {
+		plan.WriteTree(stdout, doc)
+	}
+	if len(doc.Placeholders) > 0 {
+		fmt.Fprintf(stderr, "plan: secrets replaced by placeholders: %v (set them with `pulumi config set --secret <key> <value>` before `pulumi up`)\n", doc.Placeholders)
+	}
+	if !doc.Passed() {
+		return 1
+	}
+	return 0
+}
+
+// describe unwraps the runtime's error wrapping so a config error reads as the
+// list of problems the program reported.
+func describe(err error) error {
+	var ce interface{ Keys() []string }
+	if errors.As(err, &ce) {
+		if e, ok := ce.(error); ok {
+			return e
+		}
+	}
+	return err
+}
