@@ -35,6 +35,10 @@ type Config struct {
 	Contract         AppContract
 	Secrets          Secrets
 	Image            ImageConfig
+	Lambda           LambdaConfig
+	Fargate          FargateConfig
+	EC2              EC2Config
+	CloudRun         CloudRunConfig
 }
 
 // KeysRead returns every config key Load read and the kind it read it as

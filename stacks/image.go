@@ -2,35 +2,144 @@ package stacks
 
 import (
 	"regexp"
+	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/sgraph-ai/sgraph-send-infra/components/image"
 	"github.com/sgraph-ai/sgraph-send-infra/outputs"
 )
 
-// ImageConfig says where the container image every target runs comes from.
+// ImageContext is the Docker build context, relative to the project folder.
+const ImageContext = "docker"
+
+// ImageConfig says where the container image every target runs comes from:
+// built from docker/ by default, or given prebuilt (no build, no repository).
 type ImageConfig struct {
-	// Prebuilt is an image reference in digest form; when set nothing is built.
+	// Prebuilt is an ECR image reference in digest form; when set nothing is
+	// built and no repository is created (CI builds elsewhere, or an operator
+	// has no Docker engine).
 	Prebuilt string
+	// PrebuiltGcp is the Artifact Registry copy of Prebuilt, in digest form;
+	// required with Prebuilt when a GCP target is on (without a build there is
+	// nothing to copy).
+	PrebuiltGcp string
+	// KeepCount is how many images the registries' lifecycle policies keep.
+	KeepCount int
+	// GcpProject and GcpRegion place the Artifact Registry copy (the default
+	// GCP provider's gcp:project / gcp:region); set only when a GCP target is on.
+	GcpProject string
+	GcpRegion  string
 }
 
-// digestRef is repository@sha256:<64 hex>: consumers never run a mutable tag.
-var digestRef = regexp.MustCompile(`^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(/[a-z0-9]+([._/-][a-z0-9]+)*)*@sha256:[a-f0-9]{64}$`)
+// Build reports whether this stack builds and pushes the image itself.
+func (i ImageConfig) Build() bool { return i.Prebuilt == "" }
+
+var (
+	// digestRef is [registry/]repo@sha256:<64 hex>: consumers never run a mutable tag.
+	digestRef        = regexp.MustCompile(`^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(/[a-z0-9]+([._/-][a-z0-9]+)*)*@sha256:[a-f0-9]{64}$`)
+	gcpProjectIDRef  = regexp.MustCompile(`^[a-z][a-z0-9-]{4,28}[a-z0-9]$`)
+	gcpRegionNameRef = regexp.MustCompile(`^[a-z]+-[a-z]+[0-9]+$`)
+)
 
 func loadImage(r *reader, c *Config) ImageConfig {
-	img := ImageConfig{Prebuilt: r.str("prebuiltImage")}
+	img := ImageConfig{
+		Prebuilt:    strings.TrimSpace(r.str("prebuiltImage")),
+		PrebuiltGcp: strings.TrimSpace(r.str("prebuiltGcpImage")),
+		KeepCount:   r.integer("imageKeepCount", image.MinKeepCount, image.MaxKeepCount),
+	}
+	const digestHelp = "must be an image reference in digest form, <registry>/<repo>@sha256:<64 hex> (a tag such as :latest is mutable); " +
+		"get it with `docker buildx imagetools inspect <image>:<tag>`, or unset it to build from docker/: `pulumi config rm %s`"
+	if img.Prebuilt != "" && !digestRef.MatchString(img.Prebuilt) {
+		r.fail("prebuiltImage", img.Prebuilt, digestHelp, "prebuiltImage")
+	}
+	if img.PrebuiltGcp != "" && !digestRef.MatchString(img.PrebuiltGcp) {
+		r.fail("prebuiltGcpImage", img.PrebuiltGcp, digestHelp, "prebuiltGcpImage")
+	}
+	if !c.needsGcpImage() {
+		return img
+	}
 	switch {
-	case img.Prebuilt == "":
-		// TODO(issue 3): build and push the image when no prebuilt one is given.
-		r.fail("prebuiltImage", "", "the image build is not wired yet; give a prebuilt image in digest form: `pulumi config set prebuiltImage <repo>@sha256:<digest>`")
-	case !digestRef.MatchString(img.Prebuilt):
-		r.fail("prebuiltImage", img.Prebuilt, "must be an image reference in digest form, <registry>/<repo>@sha256:<64 hex>")
+	case img.Prebuilt != "" && img.PrebuiltGcp == "":
+		r.fail("prebuiltGcpImage", "", "a GCP target is on and prebuiltImage skips the build, so there is nothing to copy to Artifact Registry: "+
+			"`pulumi config set prebuiltGcpImage <region>-docker.pkg.dev/<project>/<repo>/<image>@sha256:<digest>`, or unset prebuiltImage to build both")
+	case img.Prebuilt == "" && img.PrebuiltGcp != "":
+		r.fail("prebuiltGcpImage", img.PrebuiltGcp, "only used together with prebuiltImage; the build pushes its own Artifact Registry copy: `pulumi config rm prebuiltGcpImage`")
+	}
+	if img.Build() {
+		// Only the build reads the GCP placement; the Cloud Run target checks its own.
+		img.GcpProject = r.optional("gcp:project")
+		img.GcpRegion = r.optional("gcp:region")
+		switch {
+		case img.GcpProject == "":
+			r.fail("gcp:project", "", "missing; the Artifact Registry copy of the image needs a GCP project: `pulumi config set gcp:project <your-project-id>`")
+		case !gcpProjectIDRef.MatchString(img.GcpProject):
+			r.fail("gcp:project", img.GcpProject, "not a GCP project id (6-30 lowercase letters, digits and hyphens, starting with a letter): `pulumi config set gcp:project <your-project-id>`")
+		}
+		switch {
+		case img.GcpRegion == "":
+			r.fail("gcp:region", "", "missing; the Artifact Registry copy of the image needs a region: `pulumi config set gcp:region europe-west2`")
+		case !gcpRegionNameRef.MatchString(img.GcpRegion):
+			r.fail("gcp:region", img.GcpRegion, "not a GCP region name like europe-west2: `pulumi config set gcp:region europe-west2`")
+		}
 	}
 	return img
 }
 
+// deployImage fills s.ImageRef (and s.GcpImageRef when a GCP target is on)
+// with digest-form references, building and pushing unless a prebuilt image
+// is configured.
 func deployImage(ctx *pulumi.Context, c *Config, s *shared, ex exports) error {
-	s.ImageRef = pulumi.String(c.Image.Prebuilt).ToStringOutput()
+	gcp := c.needsGcpImage()
+	if !c.Image.Build() {
+		s.ImageRef = pulumi.String(c.Image.Prebuilt).ToStringOutput()
+		s.GcpImageRef = pulumi.String(c.Image.PrebuiltGcp).ToStringOutput()
+	} else {
+		args := &image.Args{
+			Context:        ImageContext,
+			WorkDir:        ctx.RootDirectory(),
+			AppVersion:     c.AppVersion,
+			RepositoryName: strings.ToLower(c.Name()),
+			KeepCount:      c.Image.KeepCount,
+			Immutable:      c.Environment.Prod(),
+			Tags:           pulumi.ToStringMap(c.Tags),
+		}
+		if gcp {
+			args.Gcp = &image.GcpArgs{
+				Project:      c.Image.GcpProject,
+				Region:       c.Image.GcpRegion,
+				RepositoryID: strings.ToLower(c.Name()),
+				Labels:       imageGcpLabels(c.Tags),
+			}
+		}
+		img, err := image.New(ctx, c.Name("image"), args)
+		if err != nil {
+			return err
+		}
+		s.ImageRef, s.GcpImageRef = img.ImageRef, img.GcpImageRef
+	}
 	ex[outputs.ImageRef] = s.ImageRef
+	if gcp {
+		ex[outputs.GcpImageRef] = s.GcpImageRef
+	}
 	return nil
+}
+
+// imageGcpLabels turns the stack's tags into GCP labels: lowercase letters,
+// digits, _ and -, anything else becomes _.
+func imageGcpLabels(tags map[string]string) pulumi.StringMap {
+	clean := func(s string) string {
+		return strings.Map(func(r rune) rune {
+			switch {
+			case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '_', r == '-':
+				return r
+			}
+			return '_'
+		}, strings.ToLower(s))
+	}
+	out := pulumi.StringMap{}
+	for k, v := range tags {
+		out[clean(k)] = pulumi.String(clean(v))
+	}
+	return out
 }

@@ -32,7 +32,7 @@ type target struct {
 }
 
 // targets lists every deployment target in the order they are composed.
-var targets = []target{}
+var targets = []target{lambdaTarget, fargateTarget, ec2Target, cloudRunTarget}
 
 func targetByName(name string) (target, bool) {
 	for _, t := range targets {

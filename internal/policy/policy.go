@@ -29,6 +29,11 @@ func All() []Rule {
 		Tagging,
 		StorageSafety,
 		NoPlaintextSecrets,
+		ImageByDigest, EcrRepositorySafety, ArtifactRegistrySafety,
+		LambdaAdminURLIAM, LambdaPublicURLPermissions, LambdaLogRetention, LambdaLeastPrivilege,
+		SGInternetPorts, ContainerLogsRetention,
+		CloudRunScaleToZeroInDev, CloudRunSecretsByReference, CloudRunLeastPrivilege,
+		EC2Hardening,
 	}
 }
 

@@ -1,0 +1,333 @@
+#!/bin/bash
+# Installs and runs SGraph Send (sgraph-ai-app-send) on Amazon Linux 2023.
+#
+# One file, every use (components/ec2 embeds it; Go prepends an env header):
+#   run      user data at first boot: install, configure, start, wait for health
+#   bake     EC2 Image Builder: install only (no secrets, no config, nothing started),
+#            so an instance from the baked AMI runs exactly what `run` would install
+#   secrets  ExecStartPre of the unit (the copy installed by `run`): refresh the
+#            EnvironmentFile from SSM, so a rotated token needs only a restart
+#   unit     print the systemd unit `run` would write; changes nothing (for tests)
+# Idempotent: a second run changes nothing but restarting the services.
+#
+# Inputs, as variables (the header) or environment; the mode may also be $1:
+#   SGRAPH_SEND_MODE           run | bake | secrets | unit (default run)
+#   SGRAPH_SEND_VERSION        exact sgraph-ai-app-send version (required for run, bake)
+#   SGRAPH_SEND_PORT           loopback port of uvicorn (default 8080)
+#   SGRAPH_SEND_HEALTH_PATH    GET route answering 200 when up (default /info/health)
+#   SGRAPH_SEND_REGION         AWS region for the CLI and boto3 (run, secrets)
+#   SGRAPH_SEND_APP_ENV        plain app environment, one NAME=value per line
+#   SGRAPH_SEND_SECRET_PARAMS  secret app environment, one NAME=/ssm/parameter per line;
+#                              values are SecureString parameters fetched at start
+#   SGRAPH_SEND_TLS_PARAMETER  SSM prefix holding <prefix>/cert and <prefix>/key (PEM);
+#                              empty: a self-signed certificate for the public DNS name
+#
+# TLS: nginx terminates TLS on 443 and proxies to uvicorn on 127.0.0.1, so the app
+# runs unprivileged with no capability and never reads the private key.
+set -euo pipefail
+umask 022
+
+MODE="${1:-${SGRAPH_SEND_MODE:-run}}"
+VERSION="${SGRAPH_SEND_VERSION:-}"
+PORT="${SGRAPH_SEND_PORT:-8080}"
+HEALTH_PATH="${SGRAPH_SEND_HEALTH_PATH:-/info/health}"
+REGION="${SGRAPH_SEND_REGION:-}"
+APP_ENV="${SGRAPH_SEND_APP_ENV:-}"
+SECRET_PARAMS="${SGRAPH_SEND_SECRET_PARAMS:-}"
+TLS_PARAMETER="${SGRAPH_SEND_TLS_PARAMETER:-}"
+
+readonly APP_USER=sgraph-send
+readonly APP_HOME=/var/lib/sgraph-send
+readonly VENV=/opt/sgraph-send/venv
+readonly CONF_DIR=/etc/sgraph-send
+readonly SECRETS_FILE=/etc/sgraph-send/secrets.env
+readonly TLS_DIR=/etc/pki/sgraph-send
+readonly SELF=/usr/local/sbin/sgraph-send-setup
+readonly UNIT=/etc/systemd/system/sgraph-send.service
+readonly ENTRY=sgraph_ai_app_send__docker.app:create_app
+readonly PACKAGES=(python3.12 python3.12-pip nginx openssl awscli-2)
+
+log() { printf 'sgraph-send-setup [%s]: %s\n' "$MODE" "$*" >&2; }
+die() {
+	log "ERROR: $*"
+	exit 1
+}
+
+validate() {
+	[[ "$VERSION" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || die "SGRAPH_SEND_VERSION must be an exact version like 0.27.6, got '$VERSION'"
+	if ! [[ "$PORT" =~ ^[0-9]+$ ]] || ((PORT < 1024 || PORT > 65535)); then
+		die "SGRAPH_SEND_PORT must be 1024..65535"
+	fi
+	[[ "$HEALTH_PATH" == /* ]] || die "SGRAPH_SEND_HEALTH_PATH must start with /"
+}
+
+install_packages() {
+	local missing=() p
+	for p in "${PACKAGES[@]}"; do
+		rpm -q "$p" >/dev/null 2>&1 || missing+=("$p")
+	done
+	if ((${#missing[@]} > 0)); then
+		log "installing ${missing[*]}"
+		dnf install -y "${missing[@]}"
+	fi
+}
+
+ensure_user() {
+	if ! id -u "$APP_USER" >/dev/null 2>&1; then
+		useradd --system --home-dir "$APP_HOME" --shell /sbin/nologin "$APP_USER"
+	fi
+	install -d -m 0750 -o "$APP_USER" -g "$APP_USER" "$APP_HOME"
+}
+
+installed_version() {
+	"$VENV/bin/python" -m pip show sgraph-ai-app-send 2>/dev/null | sed -n 's/^Version: //p' || true
+}
+
+# install_app pins the app in a root-owned virtualenv: the service user can run
+# it but not change it.
+install_app() {
+	[[ -x "$VENV/bin/python" ]] || python3.12 -m venv "$VENV"
+	if [[ -x "$VENV/bin/uvicorn" && "$(installed_version)" == "$VERSION" ]]; then
+		log "sgraph-ai-app-send $VERSION already installed"
+		return
+	fi
+	"$VENV/bin/python" -m pip install --no-cache-dir --upgrade pip
+	"$VENV/bin/python" -m pip install --no-cache-dir "sgraph-ai-app-send==$VERSION" uvicorn
+	[[ "$(installed_version)" == "$VERSION" ]] || die "pip did not install sgraph-ai-app-send $VERSION"
+}
+
+# install_self keeps the rendered script (header included) for ExecStartPre.
+install_self() {
+	[[ -f "$0" ]] || die "run me from a file so the unit can call me again"
+	[[ "$0" -ef "$SELF" ]] || install -m 0700 -o root -g root "$0" "$SELF"
+}
+
+fetch_secrets() {
+	[[ -n "$REGION" ]] || die "SGRAPH_SEND_REGION is required to read secrets from SSM"
+	install -d -m 0755 "$CONF_DIR"
+	local tmp line name param value
+	tmp="$(mktemp "$CONF_DIR/.secrets.XXXXXX")"
+	while IFS= read -r line; do
+		[[ -n "$line" ]] || continue
+		name="${line%%=*}"
+		param="${line#*=}"
+		[[ "$name" =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] || die "bad secret variable name '$name'"
+		value="$(aws ssm get-parameter --region "$REGION" --name "$param" --with-decryption \
+			--query Parameter.Value --output text)"
+		[[ "$value" != *"'"* && "$value" != *$'\n'* ]] || die "secret $name holds a quote or newline, which an EnvironmentFile cannot carry"
+		printf "%s='%s'\n" "$name" "$value" >>"$tmp"
+		log "fetched $name from $param"
+	done <<<"$SECRET_PARAMS"
+	chown "$APP_USER:$APP_USER" "$tmp"
+	chmod 0400 "$tmp"
+	mv -f "$tmp" "$SECRETS_FILE"
+}
+
+# unit_env renders the plain environment as Environment= lines; values that
+# systemd would interpret (quotes, backslashes, % specifiers) are refused.
+unit_env() {
+	local line
+	printf 'Environment="HOME=%s"\n' "$APP_HOME"
+	printf 'Environment="AWS_DEFAULT_REGION=%s"\n' "$REGION"
+	while IFS= read -r line; do
+		[[ -n "$line" ]] || continue
+		[[ "$line" =~ ^[A-Za-z_][A-Za-z0-9_]*=[^\"\\%]*$ ]] || die "bad app environment line '$line'"
+		printf 'Environment="%s"\n' "$line"
+	done <<<"$APP_ENV"
+}
+
+render_unit() {
+	local env
+	env="$(unit_env)"
+	cat <<EOF
+[Unit]
+Description=SGraph Send (sgraph-ai-app-send $VERSION)
+Wants=network-online.target
+After=network-online.target
+StartLimitIntervalSec=0
+
+[Service]
+Type=simple
+User=$APP_USER
+Group=$APP_USER
+WorkingDirectory=$APP_HOME
+$env
+# Runs as root ("+") before every start: a rotated secret needs only a restart.
+ExecStartPre=+$SELF secrets
+EnvironmentFile=$SECRETS_FILE
+ExecStart=$VENV/bin/uvicorn --factory $ENTRY --host 127.0.0.1 --port $PORT --proxy-headers
+Restart=on-failure
+RestartSec=5
+NoNewPrivileges=yes
+PrivateTmp=yes
+ProtectSystem=strict
+ProtectHome=yes
+ReadWritePaths=$APP_HOME
+
+[Install]
+WantedBy=multi-user.target
+EOF
+}
+
+write_unit() {
+	local unit
+	unit="$(render_unit)"
+	printf '%s\n' "$unit" >"$UNIT"
+	chmod 0644 "$UNIT"
+}
+
+imds() {
+	local token
+	token="$(curl -fsS -X PUT http://169.254.169.254/latest/api/token \
+		-H 'X-aws-ec2-metadata-token-ttl-seconds: 300')"
+	curl -fsS -H "X-aws-ec2-metadata-token: $token" "http://169.254.169.254/latest/meta-data/$1"
+}
+
+tls_from_ssm() {
+	local tmp
+	tmp="$(mktemp -d)"
+	aws ssm get-parameter --region "$REGION" --name "$TLS_PARAMETER/cert" --with-decryption \
+		--query Parameter.Value --output text >"$tmp/cert.pem"
+	(
+		umask 077
+		aws ssm get-parameter --region "$REGION" --name "$TLS_PARAMETER/key" --with-decryption \
+			--query Parameter.Value --output text >"$tmp/key.pem"
+	)
+	openssl x509 -in "$tmp/cert.pem" -noout || die "$TLS_PARAMETER/cert is not a PEM certificate"
+	openssl pkey -in "$tmp/key.pem" -noout || die "$TLS_PARAMETER/key is not a PEM private key"
+	install -m 0644 "$tmp/cert.pem" "$TLS_DIR/cert.pem"
+	install -m 0600 "$tmp/key.pem" "$TLS_DIR/key.pem"
+	rm -rf "$tmp"
+	log "certificate from $TLS_PARAMETER"
+}
+
+tls_self_signed() {
+	local host san
+	host="$(imds public-hostname 2>/dev/null || true)"
+	if [[ -n "$host" ]]; then
+		san="DNS:$host"
+	else
+		host="$(imds local-ipv4)"
+		san="IP:$host"
+	fi
+	if [[ -s "$TLS_DIR/cert.pem" && -s "$TLS_DIR/key.pem" ]] &&
+		openssl x509 -in "$TLS_DIR/cert.pem" -noout -ext subjectAltName 2>/dev/null | grep -qF "$san"; then
+		log "self-signed certificate for $host already present"
+		return
+	fi
+	(
+		umask 077
+		openssl req -x509 -newkey rsa:2048 -sha256 -days 825 -nodes -subj "/CN=$host" \
+			-addext "subjectAltName=$san" -keyout "$TLS_DIR/key.pem" -out "$TLS_DIR/cert.pem" 2>/dev/null
+	)
+	chmod 0644 "$TLS_DIR/cert.pem"
+	log "self-signed certificate for $san"
+}
+
+configure_tls() {
+	install -d -m 0755 "$TLS_DIR"
+	if [[ -n "$TLS_PARAMETER" ]]; then
+		tls_from_ssm
+	else
+		tls_self_signed
+	fi
+}
+
+# write_nginx replaces the distribution's nginx.conf, so nothing listens on 80.
+write_nginx() {
+	cat >/etc/nginx/nginx.conf <<EOF
+# Written by $SELF: TLS on 443 in front of uvicorn on 127.0.0.1:$PORT.
+user nginx;
+worker_processes auto;
+error_log /var/log/nginx/error.log notice;
+pid /run/nginx.pid;
+include /usr/share/nginx/modules/*.conf;
+events { worker_connections 1024; }
+http {
+    access_log /var/log/nginx/access.log;
+    server_tokens off;
+    server {
+        listen 443 ssl;
+        listen [::]:443 ssl;
+        ssl_certificate $TLS_DIR/cert.pem;
+        ssl_certificate_key $TLS_DIR/key.pem;
+        ssl_protocols TLSv1.2 TLSv1.3;
+        ssl_session_cache shared:SSL:10m;
+        # Transfers are uploaded as one raw body: the app enforces its own limits.
+        client_max_body_size 0;
+        proxy_request_buffering off;
+        location / {
+            proxy_pass http://127.0.0.1:$PORT;
+            proxy_http_version 1.1;
+            proxy_set_header Host \$host;
+            proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
+            proxy_set_header X-Forwarded-Proto https;
+            proxy_read_timeout 300s;
+        }
+    }
+}
+EOF
+	if command -v getenforce >/dev/null 2>&1 && [[ "$(getenforce)" == Enforcing ]]; then
+		setsebool -P httpd_can_network_connect 1
+	fi
+	nginx -t
+}
+
+wait_healthy() {
+	local url="$1" unit="$2"
+	for _ in $(seq 1 90); do
+		if curl -fsSk -o /dev/null "$url"; then
+			log "healthy: $url"
+			return 0
+		fi
+		sleep 2
+	done
+	journalctl -u "$unit" --no-pager -n 50 >&2 || true
+	die "no 200 from $url after 180s"
+}
+
+start() {
+	systemctl daemon-reload
+	systemctl enable sgraph-send.service nginx.service
+	systemctl restart sgraph-send.service
+	wait_healthy "http://127.0.0.1:$PORT$HEALTH_PATH" sgraph-send.service
+	systemctl restart nginx.service
+	wait_healthy "https://127.0.0.1$HEALTH_PATH" nginx.service
+}
+
+main() {
+	case "$MODE" in
+	bake)
+		validate
+		install_packages
+		ensure_user
+		install_app
+		dnf clean all
+		;;
+	run)
+		validate
+		[[ -n "$REGION" ]] || die "SGRAPH_SEND_REGION is required"
+		install_packages
+		ensure_user
+		install_app
+		install_self
+		write_unit
+		fetch_secrets
+		configure_tls
+		write_nginx
+		start
+		;;
+	secrets)
+		fetch_secrets
+		;;
+	unit)
+		validate
+		render_unit
+		;;
+	*)
+		die "unknown mode '$MODE'; use run, bake, secrets or unit"
+		;;
+	esac
+}
+
+main

@@ -1,0 +1,56 @@
+package ec2
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ssm"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// AL2023Parameter is the public SSM parameter naming the latest Amazon Linux
+// 2023 x86_64 AMI of the region.
+const AL2023Parameter = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"
+
+// LatestAmi resolves an AMI id from an SSM parameter such as AL2023Parameter.
+// The value follows AWS's releases: an `up` after a new release replaces the
+// instance with one on the patched image (pin ec2AmiId to avoid that).
+func LatestAmi(ctx *pulumi.Context, parameter string) (string, error) {
+	res, err := ssm.LookupParameter(ctx, &ssm.LookupParameterArgs{Name: parameter})
+	if err != nil {
+		return "", fmt.Errorf("ec2: reading AMI parameter %s: %w", parameter, err)
+	}
+	id := res.InsecureValue // an AMI id is public; Value would be marked secret
+	if id == "" {
+		id = res.Value
+	}
+	if p := AmiIDProblem(id); p != "" {
+		return "", fmt.Errorf("ec2: SSM parameter %s holds %q, which %s", parameter, id, p)
+	}
+	return id, nil
+}
+
+// defaultSubnet finds the region's default VPC and one of its default subnets
+// (those give instances a public IP). The first id in sorted order is taken so
+// the choice, and so the instance, is stable across runs.
+func defaultSubnet(ctx *pulumi.Context) (vpcID, subnetID string, err error) {
+	isDefault := true
+	vpc, err := ec2.LookupVpc(ctx, &ec2.LookupVpcArgs{Default: &isDefault})
+	if err != nil {
+		return "", "", fmt.Errorf("ec2: this target runs in the default VPC, and none was found: %w", err)
+	}
+	subnets, err := ec2.GetSubnets(ctx, &ec2.GetSubnetsArgs{Filters: []ec2.GetSubnetsFilter{
+		{Name: "vpc-id", Values: []string{vpc.Id}},
+		{Name: "default-for-az", Values: []string{"true"}},
+	}})
+	if err != nil {
+		return "", "", fmt.Errorf("ec2: listing the default subnets of %s: %w", vpc.Id, err)
+	}
+	if len(subnets.Ids) == 0 {
+		return "", "", fmt.Errorf("ec2: the default VPC %s has no default subnet", vpc.Id)
+	}
+	ids := append([]string(nil), subnets.Ids...)
+	sort.Strings(ids)
+	return vpc.Id, ids[0], nil
+}

@@ -1,0 +1,123 @@
+package ec2
+
+import (
+	_ "embed"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// installScript is install.sh, the one script user data and the Image Builder
+// component both run. It reads its inputs from SGRAPH_SEND_* variables, so it
+// stays a plain script that bash -n and shellcheck check on its own.
+//
+//go:embed install.sh
+var installScript string
+
+// InstallScript returns install.sh as embedded (for tests and tools).
+func InstallScript() string { return installScript }
+
+// Script is what the install script is told: rendered as a header of shell
+// assignments in front of the script. It never holds a secret value: secrets
+// are named by their SSM parameter and fetched on the instance.
+type Script struct {
+	Mode         string            // run or bake (see install.sh)
+	Version      string            // sgraph-ai-app-send version
+	Port         int               // loopback port of uvicorn
+	HealthPath   string            // GET route answering 200
+	Region       string            // AWS region
+	AppEnv       map[string]string // plain app environment
+	SecretParams map[string]string // env var name -> SSM SecureString parameter name
+	TLSParameter string            // SSM prefix of cert/key, "" for self-signed
+}
+
+// Render returns the runnable script: shebang, header, then install.sh
+// without its own shebang.
+func (s Script) Render() string {
+	var b strings.Builder
+	b.WriteString("#!/bin/bash\n")
+	b.WriteString("# SGraph Send on EC2, rendered by Pulumi (components/ec2) from install.sh.\n")
+	b.WriteString("# No secret values here: SGRAPH_SEND_SECRET_PARAMS names SSM parameters read at start.\n")
+	assign := func(name, value string) {
+		fmt.Fprintf(&b, "SGRAPH_SEND_%s=%s\n", name, shellQuote(value))
+	}
+	assign("MODE", s.Mode)
+	assign("VERSION", s.Version)
+	if s.Port != 0 {
+		assign("PORT", fmt.Sprint(s.Port))
+	}
+	if s.HealthPath != "" {
+		assign("HEALTH_PATH", s.HealthPath)
+	}
+	if s.Region != "" {
+		assign("REGION", s.Region)
+	}
+	if len(s.AppEnv) > 0 {
+		assign("APP_ENV", lines(s.AppEnv))
+	}
+	if len(s.SecretParams) > 0 {
+		assign("SECRET_PARAMS", lines(s.SecretParams))
+	}
+	if s.TLSParameter != "" {
+		assign("TLS_PARAMETER", s.TLSParameter)
+	}
+	body := installScript
+	if strings.HasPrefix(body, "#!") {
+		if i := strings.IndexByte(body, '\n'); i >= 0 {
+			body = body[i+1:]
+		}
+	}
+	b.WriteString(body)
+	return b.String()
+}
+
+// lines renders NAME=value pairs one per line, sorted so the user data (and so
+// the instance) only changes when a value does.
+func lines(m map[string]string) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := make([]string, len(keys))
+	for i, k := range keys {
+		out[i] = k + "=" + m[k]
+	}
+	return strings.Join(out, "\n")
+}
+
+// shellQuote single-quotes s for bash.
+func shellQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// userDataLimit is EC2's limit on raw user data.
+const userDataLimit = 16 * 1024
+
+// script is the run-mode Script for the instance, with the app environment
+// still to be resolved (the bucket name is an output).
+func (a *ServerArgs) script(params *secretParameters) (Script, pulumi.StringMap) {
+	return Script{
+		Mode:         "run",
+		Version:      a.Runtime.Version,
+		Port:         a.Runtime.Port,
+		HealthPath:   a.Runtime.HealthPath,
+		Region:       a.Region,
+		SecretParams: params.names,
+		TLSParameter: a.TLSParameter,
+	}, a.Runtime.Env
+}
+
+// renderUserData resolves the app environment and renders the script.
+func renderUserData(s Script, env pulumi.StringMap) pulumi.StringOutput {
+	return env.ToStringMapOutput().ApplyT(func(resolved map[string]string) (string, error) {
+		s.AppEnv = resolved
+		out := s.Render()
+		if len(out) > userDataLimit {
+			return "", fmt.Errorf("ec2: user data is %d bytes, over EC2's %d", len(out), userDataLimit)
+		}
+		return out, nil
+	}).(pulumi.StringOutput)
+}

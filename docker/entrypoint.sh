@@ -1,0 +1,35 @@
+#!/bin/sh
+# Starts one of the app's three entry points under uvicorn, chosen by
+# SGRAPH_SEND_APP (appspec.ModeEnv): user | admin | container.
+#
+# user and admin go through our sgraph_entry module, never through the app's
+# lambda_handler__user/__admin modules: those download dependency zips from
+# the original publisher's S3 bucket at import time whenever AWS_REGION is set,
+# which is always the case on Lambda and on ECS Fargate.
+set -eu
+
+mode="${SGRAPH_SEND_APP:-container}"
+port="${PORT:-8080}"
+
+case "$mode" in
+  user)      app="sgraph_entry:create_user_app" ;;
+  admin)     app="sgraph_entry:create_admin_app" ;;
+  container) app="sgraph_ai_app_send__docker.app:create_app" ;;
+  *)
+    echo "entrypoint: SGRAPH_SEND_APP must be user, admin or container, got '$mode'" >&2
+    exit 64
+    ;;
+esac
+
+case "$port" in
+  ''|*[!0-9]*)
+    echo "entrypoint: PORT must be a number, got '$port'" >&2
+    exit 64
+    ;;
+esac
+
+# exec: uvicorn becomes PID 1's child-free replacement and receives SIGTERM
+# directly, so ECS, Cloud Run and Lambda shut it down cleanly.
+exec python -m uvicorn "$app" --factory --app-dir /app \
+  --host 0.0.0.0 --port "$port" \
+  --proxy-headers --forwarded-allow-ips '*' "$@"
