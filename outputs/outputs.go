@@ -76,14 +76,21 @@ type Target struct {
 	DesiredCountKey string // output holding the running count; 0 means skip
 	SelfSignedKey   string // output saying the TLS certificate is self-signed
 	PublicKey       string // output saying anonymous callers may invoke it
+	// DeployedKeys are further outputs that exist only when the target is
+	// deployed; present without the URL, the outputs are inconsistent.
+	DeployedKeys []string
 }
 
 // Targets lists every endpoint the program can deploy, in a stable order.
 var Targets = []Target{
-	{Name: "lambda-admin", Kind: AdminAPI, URLKey: LambdaAdminURL, IAMAuth: true},
-	{Name: "lambda-public", Kind: UserAPI, URLKey: LambdaPublicURL},
-	{Name: "fargate", Kind: ContainerApp, URLKey: FargateURL, DesiredCountKey: FargateDesiredCount},
-	{Name: "ec2", Kind: ContainerApp, URLKey: EC2URL, SelfSignedKey: EC2TLSSelfSigned},
+	{Name: "lambda-admin", Kind: AdminAPI, URLKey: LambdaAdminURL, IAMAuth: true,
+		DeployedKeys: []string{LambdaAdminFunctionName}},
+	{Name: "lambda-public", Kind: UserAPI, URLKey: LambdaPublicURL,
+		DeployedKeys: []string{LambdaPublicFunctionName}},
+	{Name: "fargate", Kind: ContainerApp, URLKey: FargateURL, DesiredCountKey: FargateDesiredCount,
+		DeployedKeys: []string{FargateClusterName, FargateServiceName}},
+	{Name: "ec2", Kind: ContainerApp, URLKey: EC2URL, SelfSignedKey: EC2TLSSelfSigned,
+		DeployedKeys: []string{EC2InstanceID, EC2AmiID}},
 	{Name: "cloudrun", Kind: ContainerApp, URLKey: CloudRunURL, PublicKey: CloudRunPublic},
 }
 

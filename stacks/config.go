@@ -35,6 +35,7 @@ type Config struct {
 	Contract         AppContract
 	Secrets          Secrets
 	Image            ImageConfig
+	Gcp              GcpConfig
 	Lambda           LambdaConfig
 	Fargate          FargateConfig
 	EC2              EC2Config
@@ -84,6 +85,9 @@ func Load(ctx *pulumi.Context) (*Config, error) {
 	c.LogRetentionDays = loadLogRetention(r)
 	c.Contract = loadContract(r)
 	c.Secrets = loadSecrets(r, c)
+	if c.needsGcpImage() {
+		c.Gcp = loadGcp(r, c)
+	}
 	if c.needsImage() {
 		c.Image = loadImage(r, c)
 	}

@@ -40,6 +40,7 @@ func TestPulumiYamlDeclaresEveryKeyTheProgramReads(t *testing.T) {
 	require.NoError(t, err)
 	proj, err := workspace.LoadProject(filepath.Join(root, "Pulumi.yaml"))
 	require.NoError(t, err)
+	require.NoError(t, proj.Validate(), "the CLI validates Pulumi.yaml the same way")
 
 	read := map[string]string{}
 	for _, stack := range bench.Stacks {

@@ -26,10 +26,6 @@ type ImageConfig struct {
 	PrebuiltGcp string
 	// KeepCount is how many images the registries' lifecycle policies keep.
 	KeepCount int
-	// GcpProject and GcpRegion place the Artifact Registry copy (the default
-	// GCP provider's gcp:project / gcp:region); set only when a GCP target is on.
-	GcpProject string
-	GcpRegion  string
 }
 
 // Build reports whether this stack builds and pushes the image itself.
@@ -37,9 +33,7 @@ func (i ImageConfig) Build() bool { return i.Prebuilt == "" }
 
 var (
 	// digestRef is [registry/]repo@sha256:<64 hex>: consumers never run a mutable tag.
-	digestRef        = regexp.MustCompile(`^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(/[a-z0-9]+([._/-][a-z0-9]+)*)*@sha256:[a-f0-9]{64}$`)
-	gcpProjectIDRef  = regexp.MustCompile(`^[a-z][a-z0-9-]{4,28}[a-z0-9]$`)
-	gcpRegionNameRef = regexp.MustCompile(`^[a-z]+-[a-z]+[0-9]+$`)
+	digestRef = regexp.MustCompile(`^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(/[a-z0-9]+([._/-][a-z0-9]+)*)*@sha256:[a-f0-9]{64}$`)
 )
 
 func loadImage(r *reader, c *Config) ImageConfig {
@@ -66,23 +60,6 @@ func loadImage(r *reader, c *Config) ImageConfig {
 	case img.Prebuilt == "" && img.PrebuiltGcp != "":
 		r.fail("prebuiltGcpImage", img.PrebuiltGcp, "only used together with prebuiltImage; the build pushes its own Artifact Registry copy: `pulumi config rm prebuiltGcpImage`")
 	}
-	if img.Build() {
-		// Only the build reads the GCP placement; the Cloud Run target checks its own.
-		img.GcpProject = r.optional("gcp:project")
-		img.GcpRegion = r.optional("gcp:region")
-		switch {
-		case img.GcpProject == "":
-			r.fail("gcp:project", "", "missing; the Artifact Registry copy of the image needs a GCP project: `pulumi config set gcp:project <your-project-id>`")
-		case !gcpProjectIDRef.MatchString(img.GcpProject):
-			r.fail("gcp:project", img.GcpProject, "not a GCP project id (6-30 lowercase letters, digits and hyphens, starting with a letter): `pulumi config set gcp:project <your-project-id>`")
-		}
-		switch {
-		case img.GcpRegion == "":
-			r.fail("gcp:region", "", "missing; the Artifact Registry copy of the image needs a region: `pulumi config set gcp:region europe-west2`")
-		case !gcpRegionNameRef.MatchString(img.GcpRegion):
-			r.fail("gcp:region", img.GcpRegion, "not a GCP region name like europe-west2: `pulumi config set gcp:region europe-west2`")
-		}
-	}
 	return img
 }
 
@@ -106,10 +83,10 @@ func deployImage(ctx *pulumi.Context, c *Config, s *shared, ex exports) error {
 		}
 		if gcp {
 			args.Gcp = &image.GcpArgs{
-				Project:      c.Image.GcpProject,
-				Region:       c.Image.GcpRegion,
+				Project:      c.Gcp.Project,
+				Region:       c.Gcp.Region,
 				RepositoryID: strings.ToLower(c.Name()),
-				Labels:       imageGcpLabels(c.Tags),
+				Labels:       gcpLabels(c.Tags),
 			}
 		}
 		img, err := image.New(ctx, c.Name("image"), args)
@@ -123,23 +100,4 @@ func deployImage(ctx *pulumi.Context, c *Config, s *shared, ex exports) error {
 		ex[outputs.GcpImageRef] = s.GcpImageRef
 	}
 	return nil
-}
-
-// imageGcpLabels turns the stack's tags into GCP labels: lowercase letters,
-// digits, _ and -, anything else becomes _.
-func imageGcpLabels(tags map[string]string) pulumi.StringMap {
-	clean := func(s string) string {
-		return strings.Map(func(r rune) rune {
-			switch {
-			case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '_', r == '-':
-				return r
-			}
-			return '_'
-		}, strings.ToLower(s))
-	}
-	out := pulumi.StringMap{}
-	for k, v := range tags {
-		out[clean(k)] = pulumi.String(clean(v))
-	}
-	return out
 }

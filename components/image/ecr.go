@@ -44,8 +44,11 @@ func pushToECR(ctx *pulumi.Context, name string, a *Args, tag string, parent pul
 	}
 
 	// The token is valid for 12 hours and fetched on every run; pulumi-docker
-	// does not rebuild when only registry credentials change.
-	auth := ecr.GetAuthorizationTokenOutput(ctx, ecr.GetAuthorizationTokenOutputArgs{RegistryId: repo.RegistryId}, parent)
+	// does not rebuild when only registry credentials change. The repository
+	// lives in the deploying account's default registry, so the token is asked
+	// for without the repository's registry id: that keeps it known during a
+	// preview, before the repository exists.
+	auth := ecr.GetAuthorizationTokenOutput(ctx, ecr.GetAuthorizationTokenOutputArgs{}, parent)
 	img, err := docker.NewImage(ctx, name, &docker.ImageArgs{
 		ImageName: pulumi.Sprintf("%s:%s", repo.RepositoryUrl, tag),
 		Build:     buildArgs(a, nil),

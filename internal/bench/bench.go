@@ -34,6 +34,10 @@ type Options struct {
 	// Placeholders fills every secret the program needs and nobody supplied
 	// with PlaceholderSecret, and lists them in Result.Placeholders.
 	Placeholders bool
+	// Preview runs the program as `pulumi preview` does: a dry run in which
+	// providers report no computed outputs, so every output not given as an
+	// input (ids, ARNs, URLs, image digests) is unknown.
+	Preview bool
 	// Program replaces stacks.Program, for tests of the bench itself.
 	Program func(*pulumi.Context) (map[string]pulumi.Input, error)
 }
@@ -111,12 +115,14 @@ func Run(opts Options) (*Result, error) {
 		secretKeys = append(secretKeys, k)
 	}
 	m := newMocks(sc.project, opts.Stack, sc.values)
+	m.preview = opts.Preview
 	ctx, err := pulumi.NewContext(context.Background(), pulumi.RunInfo{
 		Project:          sc.project,
 		Stack:            opts.Stack,
 		Config:           sc.values,
 		ConfigSecretKeys: secretKeys,
 		RootDirectory:    dir,
+		DryRun:           opts.Preview,
 		Mocks:            m,
 	})
 	if err != nil {

@@ -29,6 +29,7 @@ func All() []Rule {
 		Tagging,
 		StorageSafety,
 		NoPlaintextSecrets,
+		DevDestroyable,
 		ImageByDigest, EcrRepositorySafety, ArtifactRegistrySafety,
 		LambdaAdminURLIAM, LambdaPublicURLPermissions, LambdaLogRetention, LambdaLeastPrivilege,
 		SGInternetPorts, ContainerLogsRetention,

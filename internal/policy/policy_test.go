@@ -82,6 +82,15 @@ func TestRulesCatchViolations(t *testing.T) {
 		{"plain http allowed", "dev", policy.StorageSafety, func(t *testing.T, r *bench.Result) {
 			drop(r, "aws:s3/bucketPolicy:BucketPolicy")
 		}},
+		{"protected resource in dev", "dev", policy.DevDestroyable, func(t *testing.T, r *bench.Result) {
+			r.OfType("aws:lambda/function:Function")[0].Protect = true
+		}},
+		{"dev registry keeps images on destroy", "dev", policy.DevDestroyable, func(t *testing.T, r *bench.Result) {
+			r.OfType("aws:ecr/repository:Repository")[0].Inputs["forceDelete"] = resource.NewProperty(false)
+		}},
+		{"dev bucket keeps objects on destroy", "dev", policy.DevDestroyable, func(t *testing.T, r *bench.Result) {
+			delete(bucket(t, r).Inputs, "forceDestroy")
+		}},
 		{"secret in a plaintext input", "dev", policy.NoPlaintextSecrets, func(t *testing.T, r *bench.Result) {
 			bucket(t, r).Inputs["tags"].ObjectValue()["note"] = resource.NewProperty("token=" + secret)
 		}},

@@ -1,0 +1,178 @@
+package smoke
+
+import (
+	"context"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/sgraph-ai/sgraph-send-infra/outputs"
+)
+
+// TestFaithfulFakePasses deploys every target kind as the contract describes
+// it and expects every applicable check to pass.
+func TestFaithfulFakePasses(t *testing.T) {
+	admin := serve(t, iamFront(newFakeApp(outputs.AdminAPI, faults{}), testCreds, testRegion))
+	public := serve(t, newFakeApp(outputs.UserAPI, faults{}).WithToken())
+	fargate := serve(t, newFakeApp(outputs.ContainerApp, faults{}).WithToken())
+	ec2 := serveTLS(t, newFakeApp(outputs.ContainerApp, faults{}).WithToken()) // "self-signed"
+	cloudrun := serveTLS(t, newFakeApp(outputs.ContainerApp, faults{}).WithToken())
+
+	m := baseOutputs()
+	m[outputs.UploadTokenHeader] = fakeTokenHeader
+	m[outputs.UploadToken] = fakeToken
+	m[outputs.LambdaAdminURL] = admin.URL + "/"
+	m[outputs.LambdaPublicURL] = public.URL
+	m[outputs.FargateURL] = fargate.URL
+	m[outputs.FargateDesiredCount] = 1
+	m[outputs.EC2URL] = ec2.URL
+	m[outputs.EC2TLSSelfSigned] = true
+	m[outputs.CloudRunURL] = cloudrun.URL
+	m[outputs.CloudRunPublic] = true
+
+	rep, err := Run(context.Background(), parseMap(t, m), testOptions(WithRootCAs(pool(cloudrun)))...)
+	require.NoError(t, err)
+
+	want := map[string]map[string]Verdict{
+		"lambda-admin":  {CheckTLS: Skip, CheckIAM: Pass, CheckHealth: Pass, CheckVersion: Pass, CheckAdminAuth: Pass, CheckAdminUI: Pass, CheckCORS: Pass},
+		"lambda-public": {CheckTLS: Skip, CheckHealth: Pass, CheckVersion: Pass, CheckCORS: Pass, CheckUploadAuth: Pass, CheckRoundTrip: Pass},
+		"fargate":       {CheckTLS: Skip, CheckHealth: Pass, CheckVersion: Pass, CheckCORS: Pass, CheckUploadAuth: Pass, CheckRoundTrip: Pass},
+		"ec2":           {CheckTLS: Skip, CheckHealth: Pass, CheckVersion: Pass, CheckCORS: Pass, CheckUploadAuth: Pass, CheckRoundTrip: Pass},
+		"cloudrun":      {CheckTLS: Pass, CheckHealth: Pass, CheckVersion: Pass, CheckCORS: Pass, CheckUploadAuth: Pass, CheckRoundTrip: Pass},
+	}
+	for target, checks := range want {
+		got := byCheck(rep, target)
+		assert.Len(t, got, len(checks), target)
+		for c, v := range checks {
+			assert.Equal(t, v, got[c].Verdict, "%s/%s: %s", target, c, got[c].Reason)
+		}
+	}
+	assert.False(t, rep.Failed())
+	assert.Contains(t, byCheck(rep, "ec2")[CheckTLS].Reason, "self-signed")
+	assert.Contains(t, byCheck(rep, "cloudrun")[CheckTLS].Reason, "chain verified")
+	assert.Contains(t, byCheck(rep, "lambda-admin")[CheckVersion].Reason, "v0.27.6")
+}
+
+// TestOpenUploadsSkipUploadAuth: without an uploadToken output the app is
+// open by configuration and the round trip runs without a token.
+func TestOpenUploadsSkipUploadAuth(t *testing.T) {
+	srv := serve(t, newFakeApp(outputs.UserAPI, faults{}))
+	m := baseOutputs()
+	m[outputs.LambdaPublicURL] = srv.URL
+	rep, err := Run(context.Background(), parseMap(t, m), testOptions()...)
+	require.NoError(t, err)
+	got := byCheck(rep, "lambda-public")
+	assert.Equal(t, Skip, got[CheckUploadAuth].Verdict)
+	assert.Equal(t, Pass, got[CheckRoundTrip].Verdict, got[CheckRoundTrip].Reason)
+}
+
+// TestBrokenVariantsFail shows each check failing on the variant that
+// breaks what it verifies, with a reason that says so.
+func TestBrokenVariantsFail(t *testing.T) {
+	type tc struct {
+		name   string
+		kind   outputs.Kind
+		faults faults
+		token  bool // app and outputs carry an upload token
+		setup  func(t *testing.T, m map[string]any, app http.Handler) []Option
+		check  string
+		reason string
+	}
+	adminURL := func(front bool, creds aws.Credentials) func(*testing.T, map[string]any, http.Handler) []Option {
+		return func(t *testing.T, m map[string]any, app http.Handler) []Option {
+			if front {
+				app = iamFront(app, creds, testRegion)
+			}
+			m[outputs.LambdaAdminURL] = serve(t, app).URL
+			return nil
+		}
+	}
+	wrongCreds := testCreds
+	wrongCreds.SecretAccessKey = "not-the-right-secret-key-000000000000000"
+	cases := []tc{
+		{name: "health 500", kind: outputs.UserAPI, faults: faults{All500: true}, check: CheckHealth, reason: "got 500, want 200"},
+		{name: "health not from the app", kind: outputs.ContainerApp, faults: faults{NoRequestID: true}, check: CheckHealth, reason: "fast-api-request-id"},
+		{name: "health admin 500", kind: outputs.AdminAPI, faults: faults{All500: true}, check: CheckHealth, reason: "got 500"},
+		{name: "version stale", kind: outputs.ContainerApp, faults: faults{WrongVersion: true}, check: CheckVersion, reason: "app runs v0.26.0, stack deployed 0.27.6"},
+		{name: "version admin stale", kind: outputs.AdminAPI, faults: faults{WrongVersion: true}, check: CheckVersion, reason: "v0.26.0"},
+		{name: "version wrong app", kind: outputs.UserAPI, faults: faults{WrongTitle: true}, check: CheckVersion, reason: "info.title"},
+		{name: "admin key not enforced", kind: outputs.AdminAPI, faults: faults{NoAuth: true}, check: CheckAdminAuth, reason: "want 401: admin key not enforced"},
+		{name: "iam not enforced", kind: outputs.AdminAPI, setup: adminURL(false, testCreds), check: CheckIAM, reason: "reachable without AWS credentials"},
+		{name: "iam rejects bad signature", kind: outputs.AdminAPI, setup: adminURL(true, wrongCreds), check: CheckHealth, reason: "got 403"},
+		{name: "admin ui no redirect", kind: outputs.AdminAPI, faults: faults{UiNoRedirect: true}, check: CheckAdminUI, reason: "got 200, want 307"},
+		{name: "admin ui not html", kind: outputs.AdminAPI, faults: faults{UiNotHTML: true}, check: CheckAdminUI, reason: "want text/html"},
+		{name: "cors missing user", kind: outputs.UserAPI, faults: faults{NoCORS: true}, check: CheckCORS, reason: "no access-control-allow-origin"},
+		{name: "cors missing admin", kind: outputs.AdminAPI, faults: faults{NoCORS: true}, check: CheckCORS, reason: "no access-control-allow-origin"},
+		{name: "upload token not enforced", kind: outputs.ContainerApp, faults: faults{NoAuth: true}, token: true, check: CheckUploadAuth, reason: "upload token not enforced"},
+		{name: "download corrupted", kind: outputs.ContainerApp, faults: faults{CorruptDownload: true}, token: true, check: CheckRoundTrip, reason: "sha256"},
+		{name: "info catch-all", kind: outputs.UserAPI, faults: faults{InfoCatchAll: true}, check: CheckRoundTrip, reason: "want 404"},
+		{name: "roundtrip 500", kind: outputs.UserAPI, faults: faults{All500: true}, check: CheckRoundTrip, reason: "got 500"},
+		{name: "hanging", kind: outputs.UserAPI, faults: faults{Hang: make(chan struct{})}, check: CheckHealth, reason: "timed out"},
+		{name: "hanging admin", kind: outputs.AdminAPI, faults: faults{Hang: make(chan struct{})}, check: CheckHealth, reason: "check timeout"},
+		{
+			name: "refused", kind: outputs.UserAPI, check: CheckHealth, reason: "connection refused",
+			setup: func(t *testing.T, m map[string]any, _ http.Handler) []Option {
+				m[outputs.LambdaPublicURL] = refusedURL(t)
+				return nil
+			},
+		},
+		{
+			name: "tls chain not trusted", kind: outputs.ContainerApp, check: CheckTLS, reason: "certificate",
+			setup: func(t *testing.T, m map[string]any, app http.Handler) []Option {
+				m[outputs.CloudRunURL] = serveTLS(t, app).URL // no RootCAs: the test CA is unknown
+				m[outputs.CloudRunPublic] = true
+				return nil
+			},
+		},
+		{
+			name: "tls self-signed not declared", kind: outputs.ContainerApp, check: CheckHealth, reason: "certificate",
+			setup: func(t *testing.T, m map[string]any, app http.Handler) []Option {
+				m[outputs.EC2URL] = serveTLS(t, app).URL
+				m[outputs.EC2TLSSelfSigned] = false
+				return nil
+			},
+		},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			app := newFakeApp(c.kind, c.faults)
+			m := baseOutputs()
+			if c.token {
+				app.WithToken()
+				m[outputs.UploadToken] = fakeToken
+			}
+			var opts []Option
+			if c.setup != nil {
+				opts = c.setup(t, m, app)
+			} else {
+				switch c.kind {
+				case outputs.AdminAPI:
+					m[outputs.LambdaAdminURL] = serve(t, iamFront(app, testCreds, testRegion)).URL
+				case outputs.UserAPI:
+					m[outputs.LambdaPublicURL] = serve(t, app).URL
+				default:
+					m[outputs.FargateURL] = serve(t, app).URL
+				}
+			}
+			if c.faults.Hang != nil {
+				// Registered after the server: cleanups run last-in first-out,
+				// so the hang is released before the server waits for handlers.
+				t.Cleanup(func() { close(c.faults.Hang) })
+			}
+			opts = append(testOptions(opts...), WithCheckTimeout(300*time.Millisecond))
+			rep, err := Run(context.Background(), parseMap(t, m), opts...)
+			require.NoError(t, err)
+			require.Len(t, rep.Results[0:1], 1)
+			got := byCheck(rep, rep.Results[0].Target)[c.check]
+			assert.Equal(t, Fail, got.Verdict, "%s: %s", c.check, got.Reason)
+			assert.Contains(t, got.Reason, c.reason)
+			assert.True(t, rep.Failed())
+			t.Logf("%s FAIL: %s", c.check, got.Reason)
+		})
+	}
+}
