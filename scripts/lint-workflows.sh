@@ -25,14 +25,14 @@ log() { printf 'lint-workflows: %s\n' "$*" >&2; }
 
 # --- tools ------------------------------------------------------------------
 
-tools="${XDG_CACHE_HOME:-$HOME/.cache}/sgraph-send-tools/actionlint-$ACTIONLINT_VERSION"
+# Installed fresh into a temporary folder on every run (no hand-made cache: Go's own
+# build and module caches make the rebuild cheap).
+tools="$(mktemp -d)"
+trap 'rm -rf "$tools"' EXIT
 actionlint="$tools/actionlint"
-if [ ! -x "$actionlint" ]; then
-	log "installing actionlint $ACTIONLINT_VERSION from the Go module proxy"
-	mkdir -p "$tools"
-	# Outside any module, with default flags, so this repository's go.mod is untouched.
-	(cd "$tools" && GOFLAGS='' GOBIN="$tools" go install "github.com/rhysd/actionlint/cmd/actionlint@$ACTIONLINT_VERSION")
-fi
+log "installing actionlint $ACTIONLINT_VERSION from the Go module proxy"
+# Outside any module, with default flags, so this repository's go.mod is untouched.
+(cd "$tools" && GOFLAGS='' GOBIN="$tools" go install "github.com/rhysd/actionlint/cmd/actionlint@$ACTIONLINT_VERSION")
 "$actionlint" -version | head -n 1 >&2
 
 if ! command -v shellcheck > /dev/null 2>&1; then
@@ -66,7 +66,7 @@ log "pass 1: actionlint on ${#workflows[@]} workflows"
 # --- pass 2: popular actions' inputs, seen through their major tags ----------
 
 tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
+trap 'rm -rf "$tools" "$tmp"' EXIT
 mkdir -p "$tmp/.git"
 cp -R .github "$tmp/.github"
 find "$tmp/.github" -type f \( -name '*.yml' -o -name '*.yaml' \) -print0 |
