@@ -3,6 +3,7 @@
 package plan
 
 import (
+	"slices"
 	"sort"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
@@ -48,11 +49,14 @@ func Build(r *bench.Result, findings []policy.Finding) Document {
 		if parent == bench.StackType {
 			parent = ""
 		}
+		// Names, as the contract says; a resource and its component often share
+		// one, so each name is listed once.
 		deps := make([]string, 0, len(res.Dependencies))
 		for _, d := range res.Dependencies {
 			deps = append(deps, resource.URN(d).Name())
 		}
 		sort.Strings(deps)
+		deps = slices.Compact(deps)
 		doc.Resources = append(doc.Resources, Resource{
 			Type:           res.Type,
 			Name:           res.Name,
