@@ -30,6 +30,8 @@ scripts=()
 while IFS= read -r -d '' f; do
 	scripts+=("$f")
 done < <(find . -name .git -prune -o -type f -name '*.sh' -print0 | sort -z)
+# CI's entry point is a bash script without the .sh suffix.
+[ -f .ci/run ] && scripts+=(./.ci/run)
 
 if [ "${#scripts[@]}" -eq 0 ]; then
 	log "no *.sh files found"

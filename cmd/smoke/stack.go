@@ -13,19 +13,25 @@ import (
 // thin adapter on purpose: all validation happens in smoke.Parse, shared
 // with the JSON path. It needs the Pulumi CLI and the stack's backend
 // (login, passphrase) as `pulumi stack output` would.
+//
+// It reads through the project's workspace without selecting the stack:
+// auto.SelectStackLocalSource runs `pulumi stack select`, which persists,
+// so a smoke run against prod would leave prod selected for the operator's
+// next `pulumi up`. StackOutputs passes --stack instead, which changes
+// nothing and fails the same way for an unknown stack.
 type autoSource struct {
 	stack   string
 	workDir string
 }
 
 func (s autoSource) Outputs(ctx context.Context) (smoke.RawOutputs, error) {
-	st, err := auto.SelectStackLocalSource(ctx, s.stack, s.workDir)
+	ws, err := auto.NewLocalWorkspace(ctx, auto.WorkDir(s.workDir))
 	if err != nil {
-		return nil, fmt.Errorf("selecting stack %q in %s: %w", s.stack, s.workDir, err)
+		return nil, fmt.Errorf("opening Pulumi project in %s: %w", s.workDir, err)
 	}
-	om, err := st.Outputs(ctx)
+	om, err := ws.StackOutputs(ctx, s.stack)
 	if err != nil {
-		return nil, fmt.Errorf("reading outputs of stack %q: %w", s.stack, err)
+		return nil, fmt.Errorf("reading outputs of stack %q in %s: %w", s.stack, s.workDir, err)
 	}
 	return fromAuto(om), nil
 }

@@ -80,12 +80,14 @@ func pulumiEnv(t *testing.T, cliDir string) (projectDir string) {
 	t.Setenv("PATH", cliDir+string(os.PathListSeparator)+os.Getenv("PATH"))
 	t.Setenv("PULUMI_BACKEND_URL", "file://"+filepath.ToSlash(backend))
 	t.Setenv("PULUMI_CONFIG_PASSPHRASE", "smoke-e2e-passphrase")
-	t.Setenv("PULUMI_CONFIG_PASSPHRASE_FILE", "")
 	t.Setenv("PULUMI_HOME", home)
 	t.Setenv("PULUMI_SKIP_UPDATE_CHECK", "true")
 	t.Setenv("PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION", "true")
-	t.Setenv("PULUMI_ACCESS_TOKEN", "")
-	t.Setenv("PULUMI_STACK", "")
+	// Unset, not empty: an empty PULUMI_STACK reads as "no stack selected".
+	for _, k := range []string{"PULUMI_STACK", "PULUMI_ACCESS_TOKEN", "PULUMI_CONFIG_PASSPHRASE_FILE"} {
+		t.Setenv(k, "") // restored after the test
+		require.NoError(t, os.Unsetenv(k))
+	}
 	return projectDir
 }
 
@@ -251,6 +253,33 @@ func TestStackE2E(t *testing.T) {
 		assert.Contains(t, out, `"ok": true`)
 		assert.NotContains(t, out+errOut, smoketest.Token)
 		assert.NotContains(t, out+errOut, smoketest.Key)
+	})
+
+	t.Run("read-only", func(t *testing.T) {
+		// Reading outputs must not change the stack an operator has selected
+		// in the project: their next `pulumi up` would go to the wrong stack.
+		ws, err := auto.NewLocalWorkspace(ctx, auto.WorkDir(projectDir))
+		require.NoError(t, err)
+		const other = "other"
+		require.NoError(t, ws.CreateStack(ctx, other), "creates and selects it")
+		t.Cleanup(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			assert.NoError(t, ws.RemoveStack(ctx, other))
+		})
+		code, out, errOut := runCmd("", args...)
+		require.Equal(t, exitOK, code, "stdout:\n%s\nstderr:\n%s", out, errOut)
+		cur, err := ws.Stack(ctx)
+		require.NoError(t, err)
+		require.NotNil(t, cur, "no stack selected")
+		assert.Equal(t, other, cur.Name, "smoke -stack %s changed the selected stack", e2eStack)
+	})
+
+	t.Run("unknown-stack", func(t *testing.T) {
+		code, out, errOut := runCmd("", append(append([]string{}, fast...), "-stack", "nope", "-C", projectDir)...)
+		assert.Equal(t, exitUsage, code, "stdout:\n%s\nstderr:\n%s", out, errOut)
+		assert.Contains(t, errOut, `smoke: reading outputs of stack "nope"`)
+		assert.Contains(t, errOut, `no stack named 'nope' found`)
 	})
 
 	t.Run("refused", func(t *testing.T) {
