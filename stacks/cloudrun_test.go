@@ -44,13 +44,6 @@ func cloudRunOn(extra map[string]string) map[string]string {
 	return set
 }
 
-func crService(t *testing.T, r *bench.Result) *bench.Resource {
-	t.Helper()
-	svcs := r.OfType(crServiceType)
-	require.Len(t, svcs, 1, "one Cloud Run service")
-	return svcs[0]
-}
-
 // crEnvOf returns the container's env entries by name.
 func crEnvOf(t *testing.T, svc *bench.Resource) map[string]map[string]any {
 	t.Helper()
@@ -77,7 +70,7 @@ func TestCloudRunService(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.stack, func(t *testing.T) {
 			r := bench.MustRun(t, bench.Options{Stack: tc.stack, Set: cloudRunOn(nil)})
-			svc := crService(t, r)
+			svc := r.One(t, crServiceType)
 			name := "sgraph-send-" + tc.stack + "-cloudrun"
 			assert.Equal(t, crComponent, svc.ParentType())
 			assert.Equal(t, name, svc.Str("name"))
@@ -135,7 +128,7 @@ func TestCloudRunSecretsByReference(t *testing.T) {
 	for _, stack := range bench.Stacks {
 		t.Run(stack, func(t *testing.T) {
 			r := bench.MustRun(t, bench.Options{Stack: stack, Set: cloudRunOn(nil)})
-			svc := crService(t, r)
+			svc := r.One(t, crServiceType)
 			token := bench.TestSecrets["uploadToken"]
 
 			secrets := r.OfType(crSecretType)
@@ -167,7 +160,7 @@ func TestCloudRunSecretsByReference(t *testing.T) {
 // The service account holds secretAccessor on its own secret and nothing else.
 func TestCloudRunServiceAccountScoped(t *testing.T) {
 	r := bench.MustRun(t, bench.Options{Stack: "dev", Set: cloudRunOn(nil)})
-	svc := crService(t, r)
+	svc := r.One(t, crServiceType)
 	accounts := r.OfType(crAccountType)
 	require.Len(t, accounts, 1)
 	acct := accounts[0]
@@ -209,11 +202,11 @@ func TestCloudRunAPIsEnabledFirst(t *testing.T) {
 		res *bench.Resource
 		api string
 	}{
-		{crService(t, r), "run.googleapis.com"},
+		{r.One(t, crServiceType), "run.googleapis.com"},
 		{r.OfType(crSecretType)[0], "secretmanager.googleapis.com"},
 		{r.OfType(crVersionType)[0], "secretmanager.googleapis.com"},
 		{r.OfType(crAccountType)[0], "iam.googleapis.com"},
-		{crService(t, r), "secretmanager.googleapis.com"},
+		{r.One(t, crServiceType), "secretmanager.googleapis.com"},
 	}
 	for _, tc := range cases {
 		require.NotNil(t, apis[tc.api], tc.api)
@@ -229,7 +222,7 @@ func TestCloudRunPublicByChoice(t *testing.T) {
 	for _, tc := range cases {
 		t.Run("public="+tc.public, func(t *testing.T) {
 			r := bench.MustRun(t, bench.Options{Stack: "prod", Set: cloudRunOn(map[string]string{"cloudRunPublic": tc.public})})
-			svc := crService(t, r)
+			svc := r.One(t, crServiceType)
 			invokers := r.OfType(crInvokerType)
 			if tc.want {
 				require.Len(t, invokers, 1)
@@ -248,7 +241,7 @@ func TestCloudRunPublicByChoice(t *testing.T) {
 
 func TestCloudRunDiskStorage(t *testing.T) {
 	r := bench.MustRun(t, bench.Options{Stack: "dev", Set: cloudRunOn(map[string]string{"cloudRunStorageMode": "disk"})})
-	env := crEnvOf(t, crService(t, r))
+	env := crEnvOf(t, r.One(t, crServiceType))
 	assert.Equal(t, "disk", env["SEND__STORAGE_MODE"]["value"])
 	assert.Equal(t, "/tmp/sgraph-send", env["SEND__DISK_PATH"]["value"])
 }
@@ -309,7 +302,7 @@ func TestCloudRunOffIgnoresGcpKeys(t *testing.T) {
 // build pushed, by digest, and a missing project is reported once.
 func TestCloudRunRunsTheBuiltGcpImage(t *testing.T) {
 	r := bench.MustRun(t, bench.Options{Stack: "dev", Set: map[string]string{"targets": `["cloudrun"]`}})
-	svc := crService(t, r)
+	svc := r.One(t, crServiceType)
 	ref, ok := r.Output(outputs.GcpImageRef)
 	require.True(t, ok, "the image stage exports the Artifact Registry copy")
 	assert.Equal(t, ref.Value, svc.Str("template.containers[0].image"))

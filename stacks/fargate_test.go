@@ -47,19 +47,11 @@ func fargateOn(stack string, extra map[string]string) bench.Options {
 	return bench.Options{Stack: stack, Set: set}
 }
 
-// fgOnly returns the single resource of a type inside the fargate component.
-func fgOnly(t *testing.T, r *bench.Result, token string) *bench.Resource {
-	t.Helper()
-	rs := r.OfType(token)
-	require.Len(t, rs, 1, "one %s", token)
-	return rs[0]
-}
-
 // fgContainer decodes the task definition's only container definition.
 func fgContainer(t *testing.T, r *bench.Result) map[string]any {
 	t.Helper()
 	var defs []map[string]any
-	td := fgOnly(t, r, fgTaskDefType)
+	td := r.One(t, fgTaskDefType)
 	require.False(t, td.IsSecret("containerDefinitions"), "containerDefinitions holds no secret, so it stays readable")
 	require.NoError(t, json.Unmarshal([]byte(td.Str("containerDefinitions")), &defs))
 	require.Len(t, defs, 1)
@@ -89,7 +81,7 @@ func TestFargateTaskSize(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			r := bench.MustRun(t, fargateOn(tc.stack, tc.set))
-			td := fgOnly(t, r, fgTaskDefType)
+			td := r.One(t, fgTaskDefType)
 			assert.Equal(t, tc.cpu, td.Str("cpu"))
 			assert.Equal(t, tc.memory, td.Str("memory"))
 			assert.Equal(t, "awsvpc", td.Str("networkMode"))
@@ -99,15 +91,15 @@ func TestFargateTaskSize(t *testing.T) {
 			assert.Equal(t, "sgraph-send-"+tc.stack, td.Str("family"))
 			assert.Equal(t, bench.PrebuiltImage, fgContainer(t, r)["image"], "runs the image by digest")
 
-			cluster := fgOnly(t, r, fgClusterType)
+			cluster := r.One(t, fgClusterType)
 			assert.Equal(t, "sgraph-send-"+tc.stack, cluster.Str("name"))
 			assert.Equal(t, "containerInsights", cluster.Str("settings[0].name"))
 			assert.Equal(t, tc.insights, cluster.Str("settings[0].value"))
-			assert.Equal(t, []any{"FARGATE", "FARGATE_SPOT"}, fgOnly(t, r, fgProvidersTyp).Plain("capacityProviders"))
-			svc := fgOnly(t, r, fgServiceType)
+			assert.Equal(t, []any{"FARGATE", "FARGATE_SPOT"}, r.One(t, fgProvidersTyp).Plain("capacityProviders"))
+			svc := r.One(t, fgServiceType)
 			assert.Equal(t, tc.spotP, svc.Str("capacityProviderStrategies[0].capacityProvider"))
 			assert.Empty(t, svc.Str("launchType"), "capacity providers, not a launch type")
-			assert.True(t, r.DependsOn(svc, fgOnly(t, r, fgProvidersTyp)), "service waits for the capacity providers")
+			assert.True(t, r.DependsOn(svc, r.One(t, fgProvidersTyp)), "service waits for the capacity providers")
 		})
 	}
 }
@@ -126,7 +118,7 @@ func TestFargatePortsAndHealthChecks(t *testing.T) {
 			assert.Contains(t, cmd, "urllib.request.urlopen('http://127.0.0.1:8080/info/health'", "GET on the health path")
 			assert.Greater(t, hc["startPeriod"], 0.0)
 
-			tg := fgOnly(t, r, fgTGType)
+			tg := r.One(t, fgTGType)
 			assert.Equal(t, "ip", tg.Str("targetType"), "Fargate tasks register by IP")
 			assert.Equal(t, 8080.0, tg.Plain("port"))
 			assert.Equal(t, "HTTP", tg.Str("protocol"))
@@ -137,7 +129,7 @@ func TestFargatePortsAndHealthChecks(t *testing.T) {
 			drain := map[string]float64{"dev": 15, "prod": 30}[stack]
 			assert.Equal(t, drain, tg.Plain("deregistrationDelay"), "short drain")
 
-			svc := fgOnly(t, r, fgServiceType)
+			svc := r.One(t, fgServiceType)
 			assert.Equal(t, fgState(tg, "arn"), svc.Str("loadBalancers[0].targetGroupArn"))
 			assert.Equal(t, "app", svc.Str("loadBalancers[0].containerName"))
 			assert.Equal(t, c["name"], svc.Str("loadBalancers[0].containerName"))
@@ -246,9 +238,9 @@ func TestFargateSecurityGroups(t *testing.T) {
 			assert.Equal(t, 443.0, out[0].Plain("fromPort"))
 			assert.Equal(t, 443.0, out[0].Plain("toPort"))
 
-			svc := fgOnly(t, r, fgServiceType)
+			svc := r.One(t, fgServiceType)
 			assert.Equal(t, []any{tasks.ID}, svc.Plain("networkConfiguration.securityGroups"))
-			assert.Equal(t, []any{alb.ID}, fgOnly(t, r, fgLBType).Plain("securityGroups"))
+			assert.Equal(t, []any{alb.ID}, r.One(t, fgLBType).Plain("securityGroups"))
 		})
 	}
 }
@@ -261,14 +253,14 @@ func TestFargateDevHasNoNATGateway(t *testing.T) {
 			assert.Empty(t, r.OfType("aws:ec2/eip:Eip"), "no elastic IP for a NAT")
 			assert.Empty(t, r.OfType("aws:ec2/vpc:Vpc"), "the default VPC, not a new one")
 			assert.Empty(t, r.OfType("aws:ec2/vpcEndpoint:VpcEndpoint"), "no paid interface endpoints")
-			svc := fgOnly(t, r, fgServiceType)
+			svc := r.One(t, fgServiceType)
 			assert.Equal(t, true, svc.Plain("networkConfiguration.assignPublicIp"), "public IP instead of a NAT")
 			subnets := []any{}
 			for _, s := range bench.DefaultSubnetIDs {
 				subnets = append(subnets, s)
 			}
 			assert.Equal(t, subnets, svc.Plain("networkConfiguration.subnets"))
-			lb := fgOnly(t, r, fgLBType)
+			lb := r.One(t, fgLBType)
 			assert.Equal(t, subnets, lb.Plain("subnets"))
 			assert.Equal(t, false, lb.Plain("internal"))
 			assert.Equal(t, "application", lb.Str("loadBalancerType"))
@@ -280,10 +272,10 @@ func TestFargatePrivateSubnetsOption(t *testing.T) {
 	r := bench.MustRun(t, fargateOn("prod", map[string]string{
 		"fargatePrivateSubnetIds": `["subnet-0123456789abcdef0","subnet-0123456789abcdef1"]`,
 	}))
-	svc := fgOnly(t, r, fgServiceType)
+	svc := r.One(t, fgServiceType)
 	assert.Equal(t, false, svc.Plain("networkConfiguration.assignPublicIp"))
 	assert.Equal(t, []any{"subnet-0123456789abcdef0", "subnet-0123456789abcdef1"}, svc.Plain("networkConfiguration.subnets"))
-	assert.Len(t, fgOnly(t, r, fgLBType).Plain("subnets"), 3, "the ALB stays in the public default subnets")
+	assert.Len(t, r.One(t, fgLBType).Plain("subnets"), 3, "the ALB stays in the public default subnets")
 }
 
 func TestFargateRolesSeparatedAndScoped(t *testing.T) {
@@ -294,7 +286,7 @@ func TestFargateRolesSeparatedAndScoped(t *testing.T) {
 			task := r.Find(fgRoleType, "sgraph-send-"+stack+"-fargate-task")
 			require.NotNil(t, exec)
 			require.NotNil(t, task)
-			td := fgOnly(t, r, fgTaskDefType)
+			td := r.One(t, fgTaskDefType)
 			assert.Equal(t, fgState(exec, "arn"), td.Str("executionRoleArn"))
 			assert.Equal(t, fgState(task, "arn"), td.Str("taskRoleArn"))
 			assert.NotEqual(t, td.Str("executionRoleArn"), td.Str("taskRoleArn"), "two roles")
@@ -341,7 +333,7 @@ func TestFargateRolesSeparatedAndScoped(t *testing.T) {
 			assert.Equal(t, paramArns, st["Resource"])
 
 			// Task role: object access to the environment's bucket, nothing else.
-			bucketArn := fgState(fgOnly(t, r, bucketType), "arn")
+			bucketArn := fgState(r.One(t, bucketType), "arn")
 			taskDoc := policies[task.ID]
 			require.NotNil(t, taskDoc, "task role's inline policy")
 			var actions []string
@@ -385,10 +377,10 @@ func TestFargateSecretsByReference(t *testing.T) {
 			assert.NotContains(t, env, "SGRAPH_SEND__ACCESS_TOKEN", "secrets never in plain env")
 			assert.NotContains(t, env, "FAST_API__AUTH__API_KEY__VALUE", "the container app has no admin key")
 			assert.Equal(t, "s3", env["SEND__STORAGE_MODE"])
-			assert.Equal(t, fgState(fgOnly(t, r, bucketType), "bucket"), env["SEND__S3_BUCKET"])
+			assert.Equal(t, fgState(r.One(t, bucketType), "bucket"), env["SEND__S3_BUCKET"])
 			assert.Equal(t, "container", env["SGRAPH_SEND_APP"])
 
-			defs := fgOnly(t, r, fgTaskDefType).Str("containerDefinitions")
+			defs := r.One(t, fgTaskDefType).Str("containerDefinitions")
 			for _, secret := range bench.TestSecrets {
 				assert.NotContains(t, defs, secret, "no secret value in the task definition")
 			}
@@ -415,15 +407,15 @@ func TestFargateDeploymentSafety(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.stack, func(t *testing.T) {
 			r := bench.MustRun(t, fargateOn(tc.stack, nil))
-			svc := fgOnly(t, r, fgServiceType)
+			svc := r.One(t, fgServiceType)
 			assert.Equal(t, true, svc.Plain("deploymentCircuitBreaker.enable"))
 			assert.Equal(t, true, svc.Plain("deploymentCircuitBreaker.rollback"))
 			assert.Equal(t, tc.wait, svc.Plain("waitForSteadyState"), "prod waits for steady state")
 			assert.Equal(t, tc.desired, svc.Plain("desiredCount"))
 			assert.Equal(t, 100.0, svc.Plain("deploymentMinimumHealthyPercent"))
 			assert.Equal(t, !tc.wait, svc.Plain("forceDelete"), "dev destroys without draining")
-			assert.Equal(t, fgState(fgOnly(t, r, fgClusterType), "arn"), svc.Str("cluster"))
-			assert.Equal(t, fgState(fgOnly(t, r, fgTaskDefType), "arn"), svc.Str("taskDefinition"))
+			assert.Equal(t, fgState(r.One(t, fgClusterType), "arn"), svc.Str("cluster"))
+			assert.Equal(t, fgState(r.One(t, fgTaskDefType), "arn"), svc.Str("taskDefinition"))
 			assert.Empty(t, svc.IgnoreChanges, "no autoscaling: Pulumi owns desiredCount")
 			assert.Empty(t, r.OfType(fgASTargetType), "no schedule unless configured")
 
@@ -463,8 +455,8 @@ func TestFargateListeners(t *testing.T) {
 			url, ok := r.Output(outputs.FargateURL)
 			require.True(t, ok)
 			assert.Equal(t, tc.url, url.Value)
-			lb := fgOnly(t, r, fgLBType)
-			tg := fgOnly(t, r, fgTGType)
+			lb := r.One(t, fgLBType)
+			tg := r.One(t, fgTGType)
 			listeners := map[float64]*bench.Resource{}
 			for _, l := range r.OfType(fgListenerType) {
 				assert.Equal(t, fgState(lb, "arn"), l.Str("loadBalancerArn"))
@@ -500,19 +492,19 @@ func TestFargateScheduledScaleToZero(t *testing.T) {
 	r := bench.MustRun(t, fargateOn("dev", map[string]string{
 		"fargateScaleToZeroCron": "cron(0 20 * * ? *)", "fargateDesiredCount": "1",
 	}))
-	target := fgOnly(t, r, fgASTargetType)
+	target := r.One(t, fgASTargetType)
 	assert.Equal(t, "ecs", target.Str("serviceNamespace"))
 	assert.Equal(t, "ecs:service:DesiredCount", target.Str("scalableDimension"))
 	assert.Equal(t, "service/sgraph-send-dev/sgraph-send-dev", target.Str("resourceId"))
 	assert.Equal(t, 1.0, target.Plain("minCapacity"), "the schedule alone changes the count")
 	assert.Equal(t, 1.0, target.Plain("maxCapacity"))
-	action := fgOnly(t, r, fgASActionType)
+	action := r.One(t, fgASActionType)
 	assert.Equal(t, "cron(0 20 * * ? *)", action.Str("schedule"))
 	assert.Equal(t, "UTC", action.Str("timezone"))
 	assert.Equal(t, target.Str("resourceId"), action.Str("resourceId"))
 	assert.Equal(t, 0.0, action.Plain("scalableTargetAction.minCapacity"))
 	assert.Equal(t, 0.0, action.Plain("scalableTargetAction.maxCapacity"))
-	assert.Equal(t, []string{"desiredCount"}, fgOnly(t, r, fgServiceType).IgnoreChanges, "autoscaling owns the count")
+	assert.Equal(t, []string{"desiredCount"}, r.One(t, fgServiceType).IgnoreChanges, "autoscaling owns the count")
 	assert.Empty(t, policy.Failed(policy.Evaluate(r)))
 }
 
@@ -575,7 +567,7 @@ func TestFargatePassesPolicies(t *testing.T) {
 					t.Errorf("%s: %s: %s", f.Rule, f.Resource, f.Message)
 				}
 				// Everything the target registers lives inside its component.
-				comp := fgOnly(t, r, fgComp)
+				comp := r.One(t, fgComp)
 				for _, res := range r.Resources {
 					if strings.HasPrefix(res.Type, "aws:") && res.Type != bucketType && r.Ancestor(res, "sgraph-send:storage:Bucket") == nil {
 						assert.NotNil(t, r.Ancestor(res, fgComp), "%s is parented to the fargate component", res)

@@ -33,3 +33,37 @@ func MustRun(t testing.TB, opts Options) *Result {
 
 // Stacks are the real stack files every graph test runs.
 var Stacks = []string{"dev", "prod"}
+
+// One returns the only resource of type token and fails the test unless there
+// is exactly one.
+func (r *Result) One(t testing.TB, token string) *Resource {
+	t.Helper()
+	rs := r.OfType(token)
+	if len(rs) != 1 {
+		t.Fatalf("want exactly one %s, found %d", token, len(rs))
+	}
+	return rs[0]
+}
+
+// MustFind returns the resource with this type and name and fails the test
+// when there is none.
+func (r *Result) MustFind(t testing.TB, token, name string) *Resource {
+	t.Helper()
+	res := r.Find(token, name)
+	if res == nil {
+		t.Fatalf("no %s named %s", token, name)
+	}
+	return res
+}
+
+// Drop removes the resources for which drop is true, for tests that break a
+// recorded graph on purpose to prove a policy catches it.
+func (r *Result) Drop(drop func(*Resource) bool) {
+	kept := r.Resources[:0]
+	for _, res := range r.Resources {
+		if !drop(res) {
+			kept = append(kept, res)
+		}
+	}
+	r.Resources = kept
+}

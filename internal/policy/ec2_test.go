@@ -24,13 +24,6 @@ func ec2Run(t *testing.T, stack string) *bench.Result {
 	return bench.MustRun(t, bench.Options{Stack: stack, Set: map[string]string{"targets": `["ec2"]`, "ec2BakeAmi": "true"}})
 }
 
-func ec2One(t *testing.T, r *bench.Result, token string) *bench.Resource {
-	t.Helper()
-	rs := r.OfType(token)
-	require.Len(t, rs, 1, token)
-	return rs[0]
-}
-
 // ec2Set replaces the input at a dotted path of objects (creating them).
 func ec2Set(res *bench.Resource, path string, v resource.PropertyValue) {
 	keys := strings.Split(path, ".")
@@ -65,7 +58,7 @@ func TestEC2HardeningCatchesViolations(t *testing.T) {
 		})
 	}
 	addIngress := func(t *testing.T, r *bench.Result, rule resource.PropertyValue) {
-		sg := ec2One(t, r, ec2SG)
+		sg := r.One(t, ec2SG)
 		in := sg.Inputs["ingress"].ArrayValue()
 		sg.Inputs["ingress"] = resource.NewArrayProperty(append(append([]resource.PropertyValue(nil), in...), rule))
 	}
@@ -76,31 +69,31 @@ func TestEC2HardeningCatchesViolations(t *testing.T) {
 		break_ func(t *testing.T, r *bench.Result)
 	}{
 		{"IMDSv1 allowed", ec2Instance, "httpTokens", func(t *testing.T, r *bench.Result) {
-			ec2Set(ec2One(t, r, ec2Instance), "metadataOptions.httpTokens", str("optional"))
+			ec2Set(r.One(t, ec2Instance), "metadataOptions.httpTokens", str("optional"))
 		}},
 		{"no metadata options at all", ec2Instance, "httpTokens", func(t *testing.T, r *bench.Result) {
-			delete(ec2One(t, r, ec2Instance).Inputs, "metadataOptions")
+			delete(r.One(t, ec2Instance).Inputs, "metadataOptions")
 		}},
 		{"hop limit too high", ec2Instance, "HopLimit", func(t *testing.T, r *bench.Result) {
-			ec2Set(ec2One(t, r, ec2Instance), "metadataOptions.httpPutResponseHopLimit", num(5))
+			ec2Set(r.One(t, ec2Instance), "metadataOptions.httpPutResponseHopLimit", num(5))
 		}},
 		{"root volume unencrypted", ec2Instance, "encrypted", func(t *testing.T, r *bench.Result) {
-			ec2Set(ec2One(t, r, ec2Instance), "rootBlockDevice.encrypted", resource.NewProperty(false))
+			ec2Set(r.One(t, ec2Instance), "rootBlockDevice.encrypted", resource.NewProperty(false))
 		}},
 		{"root volume encryption unset", ec2Instance, "encrypted", func(t *testing.T, r *bench.Result) {
-			delete(ec2One(t, r, ec2Instance).Inputs, "rootBlockDevice")
+			delete(r.One(t, ec2Instance).Inputs, "rootBlockDevice")
 		}},
 		{"SSH key pair", ec2Instance, "keyName", func(t *testing.T, r *bench.Result) {
-			ec2One(t, r, ec2Instance).Inputs["keyName"] = str("ops")
+			r.One(t, ec2Instance).Inputs["keyName"] = str("ops")
 		}},
 		{"SSH open to the world", ec2SG, "SSH", func(t *testing.T, r *bench.Result) { addIngress(t, r, sshRule("tcp", 22, 22, "0.0.0.0/0")) }},
 		{"SSH inside a port range", ec2SG, "SSH", func(t *testing.T, r *bench.Result) { addIngress(t, r, sshRule("tcp", 0, 1024, "10.0.0.0/8")) }},
 		{"all traffic in", ec2SG, "SSH", func(t *testing.T, r *bench.Result) { addIngress(t, r, sshRule("-1", 0, 0, "0.0.0.0/0")) }},
 		{"build instance IMDSv1", ec2IBInfra, "httpTokens", func(t *testing.T, r *bench.Result) {
-			ec2Set(ec2One(t, r, ec2IBInfra), "instanceMetadataOptions.httpTokens", str("optional"))
+			ec2Set(r.One(t, ec2IBInfra), "instanceMetadataOptions.httpTokens", str("optional"))
 		}},
 		{"baked volume unencrypted", ec2IBRecipe, "encrypted", func(t *testing.T, r *bench.Result) {
-			recipe := ec2One(t, r, ec2IBRecipe)
+			recipe := r.One(t, ec2IBRecipe)
 			m := recipe.Inputs["blockDeviceMappings"].ArrayValue()[0].ObjectValue()
 			m["ebs"].ObjectValue()["encrypted"] = str("false")
 		}},

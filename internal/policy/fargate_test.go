@@ -28,17 +28,10 @@ func fargateRun(t *testing.T, stack string) *bench.Result {
 	}})
 }
 
-func fgFind(t *testing.T, r *bench.Result, token, name string) *bench.Resource {
-	t.Helper()
-	res := r.Find(token, name)
-	require.NotNil(t, res, "%s %s", token, name)
-	return res
-}
-
 // fgEditContainer rewrites the task definition's container definition.
 func fgEditContainer(t *testing.T, r *bench.Result, edit func(c map[string]any)) {
 	t.Helper()
-	td := fgFind(t, r, fgTaskDef, "sgraph-send-dev-fargate")
+	td := r.MustFind(t, fgTaskDef, "sgraph-send-dev-fargate")
 	var defs []map[string]any
 	require.NoError(t, json.Unmarshal([]byte(td.Str("containerDefinitions")), &defs))
 	edit(defs[0])
@@ -75,26 +68,26 @@ func TestFargateRulesCatchViolations(t *testing.T) {
 		break_ func(t *testing.T, r *bench.Result)
 	}{
 		{"tasks opened to the internet", policy.SGInternetPorts, func(t *testing.T, r *bench.Result) {
-			in := fgFind(t, r, fgIngress, tasksFromALB).Inputs
+			in := r.MustFind(t, fgIngress, tasksFromALB).Inputs
 			delete(in, "referencedSecurityGroupId")
 			in["cidrIpv4"] = str("0.0.0.0/0")
 		}},
 		{"ssh from anywhere", policy.SGInternetPorts, func(t *testing.T, r *bench.Result) {
-			in := fgFind(t, r, fgIngress, albHTTPv4).Inputs
+			in := r.MustFind(t, fgIngress, albHTTPv4).Inputs
 			in["fromPort"], in["toPort"] = num(22), num(22)
 		}},
 		{"port range spanning 80..443", policy.SGInternetPorts, func(t *testing.T, r *bench.Result) {
-			fgFind(t, r, fgIngress, albHTTPv4).Inputs["toPort"] = num(443)
+			r.MustFind(t, fgIngress, albHTTPv4).Inputs["toPort"] = num(443)
 		}},
 		{"udp 443 over ipv6", policy.SGInternetPorts, func(t *testing.T, r *bench.Result) {
-			in := fgFind(t, r, fgIngress, albHTTPv6).Inputs
+			in := r.MustFind(t, fgIngress, albHTTPv6).Inputs
 			in["ipProtocol"], in["fromPort"], in["toPort"] = str("udp"), num(443), num(443)
 		}},
 		{"all traffic from ::/0", policy.SGInternetPorts, func(t *testing.T, r *bench.Result) {
-			fgFind(t, r, fgIngress, albHTTPv6).Inputs["ipProtocol"] = str("-1")
+			r.MustFind(t, fgIngress, albHTTPv6).Inputs["ipProtocol"] = str("-1")
 		}},
 		{"inline ingress block", policy.SGInternetPorts, func(t *testing.T, r *bench.Result) {
-			fgFind(t, r, fgSG, "sgraph-send-dev-fargate-tasks").Inputs["ingress"] = resource.NewProperty([]resource.PropertyValue{
+			r.MustFind(t, fgSG, "sgraph-send-dev-fargate-tasks").Inputs["ingress"] = resource.NewProperty([]resource.PropertyValue{
 				resource.NewProperty(resource.NewPropertyMapFromMap(map[string]any{
 					"protocol": "tcp", "fromPort": 8080, "toPort": 8080, "cidrBlocks": []any{"0.0.0.0/0"},
 				})),
@@ -116,7 +109,7 @@ func TestFargateRulesCatchViolations(t *testing.T) {
 			r.Resources = kept
 		}},
 		{"log group without retention", policy.ContainerLogsRetention, func(t *testing.T, r *bench.Result) {
-			delete(fgFind(t, r, fgLogs, "sgraph-send-dev-fargate").Inputs, "retentionInDays")
+			delete(r.MustFind(t, fgLogs, "sgraph-send-dev-fargate").Inputs, "retentionInDays")
 		}},
 		{"not awslogs", policy.ContainerLogsRetention, func(t *testing.T, r *bench.Result) {
 			fgEditContainer(t, r, func(c map[string]any) { c["logConfiguration"].(map[string]any)["logDriver"] = "json-file" })
@@ -147,7 +140,7 @@ func TestFargateRulesCatchViolations(t *testing.T) {
 
 func TestSGInternetPortsAllowsPrivateRanges(t *testing.T) {
 	r := fargateRun(t, "dev")
-	in := fgFind(t, r, fgIngress, "sgraph-send-dev-fargate-tasks-from-alb").Inputs
+	in := r.MustFind(t, fgIngress, "sgraph-send-dev-fargate-tasks-from-alb").Inputs
 	delete(in, "referencedSecurityGroupId")
 	in["cidrIpv4"] = resource.NewProperty("172.31.0.0/16")
 	fs := policy.Failed(policy.Evaluate(r, policy.SGInternetPorts))

@@ -23,13 +23,6 @@ func lambdaRun(t *testing.T, stack string) *bench.Result {
 	return bench.MustRun(t, bench.Options{Stack: stack, Set: map[string]string{"targets": `["lambda"]`}})
 }
 
-func lambdaFind(t *testing.T, r *bench.Result, token, name string) *bench.Resource {
-	t.Helper()
-	res := r.Find(token, name)
-	require.NotNil(t, res, "%s %s", token, name)
-	return res
-}
-
 func lambdaPerms(r *bench.Result, fn string) []*bench.Resource {
 	var out []*bench.Resource
 	for _, p := range r.OfType(lambdaPerm) {
@@ -38,16 +31,6 @@ func lambdaPerms(r *bench.Result, fn string) []*bench.Resource {
 		}
 	}
 	return out
-}
-
-func lambdaDrop(r *bench.Result, drop func(*bench.Resource) bool) {
-	var kept []*bench.Resource
-	for _, res := range r.Resources {
-		if !drop(res) {
-			kept = append(kept, res)
-		}
-	}
-	r.Resources = kept
 }
 
 func TestLambdaRulesCatchViolations(t *testing.T) {
@@ -59,11 +42,11 @@ func TestLambdaRulesCatchViolations(t *testing.T) {
 		break_ func(t *testing.T, r *bench.Result)
 	}{
 		{"admin URL made public", policy.LambdaAdminURLIAM, func(t *testing.T, r *bench.Result) {
-			lambdaFind(t, r, lambdaURL, admin).Inputs["authorizationType"] = str("NONE")
+			r.MustFind(t, lambdaURL, admin).Inputs["authorizationType"] = str("NONE")
 		}},
 		{"admin found by its component when renamed", policy.LambdaAdminURLIAM, func(t *testing.T, r *bench.Result) {
-			lambdaFind(t, r, lambdaFn, admin).Inputs["name"] = str("sgraph-send-dev-backoffice")
-			u := lambdaFind(t, r, lambdaURL, admin)
+			r.MustFind(t, lambdaFn, admin).Inputs["name"] = str("sgraph-send-dev-backoffice")
+			u := r.MustFind(t, lambdaURL, admin)
 			u.Inputs["functionName"] = str("sgraph-send-dev-backoffice")
 			u.Inputs["authorizationType"] = str("NONE")
 		}},
@@ -72,12 +55,12 @@ func TestLambdaRulesCatchViolations(t *testing.T) {
 				Inputs: resource.NewPropertyMapFromMap(map[string]any{"function": admin, "action": "lambda:InvokeFunction", "principal": "*"})})
 		}},
 		{"public URL without InvokeFunction", policy.LambdaPublicURLPermissions, func(t *testing.T, r *bench.Result) {
-			lambdaDrop(r, func(res *bench.Resource) bool {
+			r.Drop(func(res *bench.Resource) bool {
 				return res.Type == lambdaPerm && res.Str("action") == "lambda:InvokeFunction"
 			})
 		}},
 		{"public URL without InvokeFunctionUrl", policy.LambdaPublicURLPermissions, func(t *testing.T, r *bench.Result) {
-			lambdaDrop(r, func(res *bench.Resource) bool {
+			r.Drop(func(res *bench.Resource) bool {
 				return res.Type == lambdaPerm && res.Str("action") == "lambda:InvokeFunctionUrl"
 			})
 		}},
@@ -89,35 +72,35 @@ func TestLambdaRulesCatchViolations(t *testing.T) {
 			}
 		}},
 		{"no log group", policy.LambdaLogRetention, func(t *testing.T, r *bench.Result) {
-			lambdaDrop(r, func(res *bench.Resource) bool { return res.Type == "aws:cloudwatch/logGroup:LogGroup" })
+			r.Drop(func(res *bench.Resource) bool { return res.Type == "aws:cloudwatch/logGroup:LogGroup" })
 		}},
 		{"log group without retention", policy.LambdaLogRetention, func(t *testing.T, r *bench.Result) {
-			delete(lambdaFind(t, r, "aws:cloudwatch/logGroup:LogGroup", public).Inputs, "retentionInDays")
+			delete(r.MustFind(t, "aws:cloudwatch/logGroup:LogGroup", public).Inputs, "retentionInDays")
 		}},
 		{"function created before its log group", policy.LambdaLogRetention, func(t *testing.T, r *bench.Result) {
-			lambdaFind(t, r, lambdaFn, public).Dependencies = nil
+			r.MustFind(t, lambdaFn, public).Dependencies = nil
 		}},
 		{"log group under another name", policy.LambdaLogRetention, func(t *testing.T, r *bench.Result) {
-			lambdaFind(t, r, "aws:cloudwatch/logGroup:LogGroup", admin).Inputs["name"] = str("/app/admin")
+			r.MustFind(t, "aws:cloudwatch/logGroup:LogGroup", admin).Inputs["name"] = str("/app/admin")
 		}},
 		{"wildcard action", policy.LambdaLeastPrivilege, func(t *testing.T, r *bench.Result) {
-			p := lambdaFind(t, r, "aws:iam/rolePolicy:RolePolicy", public)
+			p := r.MustFind(t, "aws:iam/rolePolicy:RolePolicy", public)
 			p.Inputs["policy"] = str(strings.Replace(p.Str("policy"), `"s3:GetObject"`, `"s3:*"`, 1))
 		}},
 		{"wildcard resource", policy.LambdaLeastPrivilege, func(t *testing.T, r *bench.Result) {
-			p := lambdaFind(t, r, "aws:iam/rolePolicy:RolePolicy", admin)
+			p := r.MustFind(t, "aws:iam/rolePolicy:RolePolicy", admin)
 			p.Inputs["policy"] = str(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"logs:PutLogEvents","Resource":"*"}]}`)
 		}},
 		{"action beyond logs and objects", policy.LambdaLeastPrivilege, func(t *testing.T, r *bench.Result) {
-			p := lambdaFind(t, r, "aws:iam/rolePolicy:RolePolicy", admin)
+			p := r.MustFind(t, "aws:iam/rolePolicy:RolePolicy", admin)
 			p.Inputs["policy"] = str(strings.Replace(p.Str("policy"), `"s3:ListBucket"`, `"s3:CreateBucket"`, 1))
 		}},
 		{"managed policy attached", policy.LambdaLeastPrivilege, func(t *testing.T, r *bench.Result) {
-			lambdaFind(t, r, "aws:iam/role:Role", admin).Inputs["managedPolicyArns"] =
+			r.MustFind(t, "aws:iam/role:Role", admin).Inputs["managedPolicyArns"] =
 				resource.NewProperty([]resource.PropertyValue{str("arn:aws:iam::aws:policy/AdministratorAccess")})
 		}},
 		{"untagged function", policy.Tagging, func(t *testing.T, r *bench.Result) {
-			delete(lambdaFind(t, r, lambdaFn, admin).Inputs, "tags")
+			delete(r.MustFind(t, lambdaFn, admin).Inputs, "tags")
 		}},
 	}
 	for _, tc := range cases {

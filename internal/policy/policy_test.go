@@ -26,23 +26,6 @@ func TestRealStacksPassEveryPolicy(t *testing.T) {
 	}
 }
 
-func bucket(t *testing.T, r *bench.Result) *bench.Resource {
-	t.Helper()
-	bs := r.OfType("aws:s3/bucketV2:BucketV2")
-	require.NotEmpty(t, bs)
-	return bs[0]
-}
-
-func drop(r *bench.Result, token string) {
-	var kept []*bench.Resource
-	for _, res := range r.Resources {
-		if res.Type != token {
-			kept = append(kept, res)
-		}
-	}
-	r.Resources = kept
-}
-
 // Each rule must catch the violation it exists for.
 func TestRulesCatchViolations(t *testing.T) {
 	secret := bench.TestSecrets["uploadToken"]
@@ -53,34 +36,36 @@ func TestRulesCatchViolations(t *testing.T) {
 		break_ func(t *testing.T, r *bench.Result)
 	}{
 		{"untagged bucket", "dev", policy.Tagging, func(t *testing.T, r *bench.Result) {
-			delete(bucket(t, r).Inputs, "tags")
+			delete(r.One(t, "aws:s3/bucketV2:BucketV2").Inputs, "tags")
 		}},
 		{"wrong environment tag", "prod", policy.Tagging, func(t *testing.T, r *bench.Result) {
-			bucket(t, r).Inputs["tags"].ObjectValue()["environment"] = resource.NewProperty("dev")
+			r.One(t, "aws:s3/bucketV2:BucketV2").Inputs["tags"].ObjectValue()["environment"] = resource.NewProperty("dev")
 		}},
 		{"unclassified type", "dev", policy.Tagging, func(t *testing.T, r *bench.Result) {
 			r.Resources = append(r.Resources, &bench.Resource{Type: "aws:sqs/queue:Queue", Name: "q", Custom: true, Inputs: resource.PropertyMap{}})
 		}},
 		{"prod bucket not protected", "prod", policy.StorageSafety, func(t *testing.T, r *bench.Result) {
-			bucket(t, r).Protect = false
+			r.One(t, "aws:s3/bucketV2:BucketV2").Protect = false
 		}},
 		{"prod bucket not retained", "prod", policy.StorageSafety, func(t *testing.T, r *bench.Result) {
-			bucket(t, r).RetainOnDelete = false
+			r.One(t, "aws:s3/bucketV2:BucketV2").RetainOnDelete = false
 		}},
 		{"prod bucket unversioned", "prod", policy.StorageSafety, func(t *testing.T, r *bench.Result) {
-			drop(r, "aws:s3/bucketVersioningV2:BucketVersioningV2")
+			r.Drop(func(res *bench.Resource) bool { return res.Type == "aws:s3/bucketVersioningV2:BucketVersioningV2" })
 		}},
 		{"dev bucket blocks destroy", "dev", policy.StorageSafety, func(t *testing.T, r *bench.Result) {
-			bucket(t, r).Inputs["forceDestroy"] = resource.NewProperty(false)
+			r.One(t, "aws:s3/bucketV2:BucketV2").Inputs["forceDestroy"] = resource.NewProperty(false)
 		}},
 		{"public access allowed", "dev", policy.StorageSafety, func(t *testing.T, r *bench.Result) {
 			r.OfType("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock")[0].Inputs["blockPublicPolicy"] = resource.NewProperty(false)
 		}},
 		{"no encryption", "dev", policy.StorageSafety, func(t *testing.T, r *bench.Result) {
-			drop(r, "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2")
+			r.Drop(func(res *bench.Resource) bool {
+				return res.Type == "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2"
+			})
 		}},
 		{"plain http allowed", "dev", policy.StorageSafety, func(t *testing.T, r *bench.Result) {
-			drop(r, "aws:s3/bucketPolicy:BucketPolicy")
+			r.Drop(func(res *bench.Resource) bool { return res.Type == "aws:s3/bucketPolicy:BucketPolicy" })
 		}},
 		{"protected resource in dev", "dev", policy.DevDestroyable, func(t *testing.T, r *bench.Result) {
 			r.OfType("aws:lambda/function:Function")[0].Protect = true
@@ -89,10 +74,10 @@ func TestRulesCatchViolations(t *testing.T) {
 			r.OfType("aws:ecr/repository:Repository")[0].Inputs["forceDelete"] = resource.NewProperty(false)
 		}},
 		{"dev bucket keeps objects on destroy", "dev", policy.DevDestroyable, func(t *testing.T, r *bench.Result) {
-			delete(bucket(t, r).Inputs, "forceDestroy")
+			delete(r.One(t, "aws:s3/bucketV2:BucketV2").Inputs, "forceDestroy")
 		}},
 		{"secret in a plaintext input", "dev", policy.NoPlaintextSecrets, func(t *testing.T, r *bench.Result) {
-			bucket(t, r).Inputs["tags"].ObjectValue()["note"] = resource.NewProperty("token=" + secret)
+			r.One(t, "aws:s3/bucketV2:BucketV2").Inputs["tags"].ObjectValue()["note"] = resource.NewProperty("token=" + secret)
 		}},
 		{"secret-named env var in plaintext", "dev", policy.NoPlaintextSecrets, func(t *testing.T, r *bench.Result) {
 			r.Resources = append(r.Resources, &bench.Resource{Type: "aws:lambda/function:Function", Name: "f", Custom: true,
