@@ -1,7 +1,6 @@
 package stacks_test
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -12,7 +11,6 @@ import (
 	"github.com/sgraph-ai/sgraph-send-infra/internal/bench"
 	"github.com/sgraph-ai/sgraph-send-infra/internal/policy"
 	"github.com/sgraph-ai/sgraph-send-infra/outputs"
-	"github.com/sgraph-ai/sgraph-send-infra/stacks"
 )
 
 const (
@@ -275,16 +273,13 @@ func TestCloudRunBadConfig(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			r, err := bench.Run(bench.Options{Stack: "dev", Set: cloudRunOn(tc.set), Secrets: bench.TestSecrets, Remove: tc.remove})
-			require.Error(t, err)
-			var ce stacks.ConfigErrors
-			require.True(t, errors.As(err, &ce), "a ConfigErrors, got %v", err)
+			ce, r := configErr(t, bench.Options{Set: cloudRunOn(tc.set), Remove: tc.remove})
 			assert.Contains(t, ce.Keys(), tc.key)
 			found := false
 			for _, e := range ce {
 				found = found || (e.Key == tc.key && strings.Contains(e.Problem, tc.says))
 			}
-			assert.True(t, found, "%s error says %q: %v", tc.key, tc.says, err)
+			assert.True(t, found, "%s error says %q: %v", tc.key, tc.says, ce)
 			assert.Empty(t, r.Resources, "nothing registered")
 		})
 	}
@@ -311,10 +306,7 @@ func TestCloudRunRunsTheBuiltGcpImage(t *testing.T) {
 		t.Errorf("policy %s on %s: %s", f.Rule, f.Resource, f.Message)
 	}
 
-	res, err := bench.Run(bench.Options{Stack: "dev", Set: map[string]string{"targets": `["cloudrun"]`},
-		Secrets: bench.TestSecrets, Remove: []string{"gcp:project"}})
-	var ce stacks.ConfigErrors
-	require.True(t, errors.As(err, &ce), "a ConfigErrors, got %v", err)
+	ce, res := configErr(t, bench.Options{Set: map[string]string{"targets": `["cloudrun"]`}, Remove: []string{"gcp:project"}})
 	n := 0
 	for _, e := range ce {
 		if e.Key == "gcp:project" {
@@ -322,6 +314,6 @@ func TestCloudRunRunsTheBuiltGcpImage(t *testing.T) {
 			assert.Contains(t, e.Problem, "`pulumi config set gcp:project <your-project-id>`")
 		}
 	}
-	assert.Equal(t, 1, n, "gcp:project reported once: %v", err)
+	assert.Equal(t, 1, n, "gcp:project reported once: %v", ce)
 	assert.Empty(t, res.Resources)
 }

@@ -2,7 +2,6 @@ package stacks_test
 
 import (
 	"encoding/json"
-	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,7 +14,6 @@ import (
 	"github.com/sgraph-ai/sgraph-send-infra/internal/bench"
 	"github.com/sgraph-ai/sgraph-send-infra/internal/policy"
 	"github.com/sgraph-ai/sgraph-send-infra/outputs"
-	"github.com/sgraph-ai/sgraph-send-infra/stacks"
 )
 
 const (
@@ -447,18 +445,13 @@ func TestEC2BadConfig(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			opts := ec2On(tc.stack, tc.set)
-			opts.Secrets = bench.TestSecrets
-			r, err := bench.Run(opts)
-			require.Error(t, err)
-			var ce stacks.ConfigErrors
-			require.True(t, errors.As(err, &ce), "want ConfigErrors, got %T: %v", err, err)
+			ce, r := configErr(t, ec2On(tc.stack, tc.set))
 			assert.Contains(t, ce.Keys(), "sgraph-send:"+tc.key)
 			assert.Empty(t, r.Resources, "nothing registered on bad config")
 			for _, secret := range bench.TestSecrets {
-				assert.NotContains(t, err.Error(), secret)
+				assert.NotContains(t, ce.Error(), secret)
 			}
-			assert.True(t, strings.Contains(err.Error(), tc.key), "the message names the key")
+			assert.True(t, strings.Contains(ce.Error(), tc.key), "the message names the key")
 		})
 	}
 }

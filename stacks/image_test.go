@@ -2,7 +2,6 @@ package stacks_test
 
 import (
 	"encoding/json"
-	"errors"
 	"regexp"
 	"strings"
 	"testing"
@@ -13,7 +12,6 @@ import (
 	"github.com/sgraph-ai/sgraph-send-infra/internal/bench"
 	"github.com/sgraph-ai/sgraph-send-infra/internal/policy"
 	"github.com/sgraph-ai/sgraph-send-infra/outputs"
-	"github.com/sgraph-ai/sgraph-send-infra/stacks"
 )
 
 const (
@@ -265,16 +263,9 @@ func TestImageBadConfig(t *testing.T) {
 			for k, v := range tc.set {
 				set[k] = v
 			}
-			secrets := map[string]string{}
-			for k, v := range bench.TestSecrets {
-				secrets[k] = v
-			}
-			r, err := bench.Run(bench.Options{Stack: "dev", Set: set, Remove: tc.remove, Secrets: secrets})
-			require.Error(t, err)
-			var ce stacks.ConfigErrors
-			require.True(t, errors.As(err, &ce), "want ConfigErrors, got %T: %v", err, err)
+			ce, r := configErr(t, bench.Options{Set: set, Remove: tc.remove})
 			assert.Contains(t, ce.Keys(), tc.key)
-			assert.Contains(t, err.Error(), tc.problem)
+			assert.Contains(t, ce.Error(), tc.problem)
 			require.NotNil(t, r)
 			assert.Empty(t, r.Resources, "nothing may be registered on a config error")
 		})

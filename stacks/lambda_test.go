@@ -2,7 +2,6 @@ package stacks_test
 
 import (
 	"encoding/json"
-	"errors"
 	"regexp"
 	"strings"
 	"testing"
@@ -13,7 +12,6 @@ import (
 	"github.com/sgraph-ai/sgraph-send-infra/internal/bench"
 	"github.com/sgraph-ai/sgraph-send-infra/internal/policy"
 	"github.com/sgraph-ai/sgraph-send-infra/outputs"
-	"github.com/sgraph-ai/sgraph-send-infra/stacks"
 )
 
 const (
@@ -263,11 +261,7 @@ func TestLambdaBadConfig(t *testing.T) {
 	for _, stack := range bench.Stacks {
 		for _, tc := range cases {
 			t.Run(stack+"/"+tc.name, func(t *testing.T) {
-				opts := lambdaOn(stack, map[string]string{tc.key: tc.value})
-				opts.Secrets = bench.TestSecrets
-				r, err := bench.Run(opts)
-				var ce stacks.ConfigErrors
-				require.True(t, errors.As(err, &ce), "want ConfigErrors, got %v", err)
+				ce, r := configErr(t, lambdaOn(stack, map[string]string{tc.key: tc.value}))
 				assert.Equal(t, []string{"sgraph-send:" + tc.key}, ce.Keys())
 				if tc.key == "lambdaArchitecture" && tc.value == "arm64" {
 					assert.Contains(t, ce.Error(), "linux/amd64", "says why")
@@ -285,36 +279,9 @@ func TestLambdaIndependentOfOtherTargets(t *testing.T) {
 	others := []string{"fargate", "ec2", "cloudrun"}
 	for _, stack := range bench.Stacks {
 		t.Run(stack, func(t *testing.T) {
-			on := append([]string{"lambda"}, others...)
-			var r *bench.Result
-			for {
-				raw, _ := json.Marshal(on)
-				opts := lambdaOn(stack, map[string]string{"targets": string(raw)})
-				opts.Secrets = bench.TestSecrets
-				var err error
-				r, err = bench.Run(opts)
-				var ce stacks.ConfigErrors
-				if err == nil || !errors.As(err, &ce) {
-					require.NoError(t, err)
-					break
-				}
-				// Drop targets the program does not have yet; any other problem fails.
-				drop := map[string]bool{}
-				for _, e := range ce {
-					if e.Key == "sgraph-send:targets" && strings.Contains(e.Problem, "unknown target") {
-						drop[e.Value] = true
-					}
-				}
-				require.NotEmpty(t, drop, "all targets on: %v", err)
-				var kept []string
-				for _, n := range on {
-					if !drop[n] {
-						kept = append(kept, n)
-					}
-				}
-				on = kept
-			}
-			t.Logf("targets on: %v", on)
+			raw, err := json.Marshal(append([]string{"lambda"}, others...))
+			require.NoError(t, err)
+			r := bench.MustRun(t, lambdaOn(stack, map[string]string{"targets": string(raw)}))
 			pair := r.Find(lambdaPairComp, "sgraph-send-"+stack+"-lambda")
 			require.NotNil(t, pair)
 			mine := append(r.Descendants(pair), pair)
