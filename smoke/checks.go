@@ -16,6 +16,9 @@ import (
 type check struct {
 	name string
 	run  func(ctx context.Context, t *targetRun) (note string, err error)
+	// afterHealth: the check needs a healthy app, so a failed health check
+	// skips it instead of letting it fail slowly for the same reason.
+	afterHealth bool
 }
 
 // Check names, as they appear in reports.
@@ -29,6 +32,8 @@ const (
 	CheckCORS       = "cors"
 	CheckUploadAuth = "upload-auth"
 	CheckRoundTrip  = "roundtrip"
+	CheckGate       = "access-gate"
+	CheckReady      = "ready"  // the target answers at all, within its readiness budget
 	CheckTarget     = "target" // the row of a target skipped as a whole
 )
 
@@ -37,30 +42,35 @@ const (
 func checksFor(ep Endpoint) []check {
 	switch ep.Kind {
 	case outputs.AdminAPI:
-		cs := []check{{CheckTLS, checkTLS}}
+		cs := []check{{CheckTLS, checkTLS, false}}
 		if ep.IAMAuth {
-			cs = append(cs, check{CheckIAM, checkIAMUnsigned})
+			cs = append(cs, check{CheckIAM, checkIAMUnsigned, false})
 		}
 		return append(cs,
-			check{CheckHealth, checkHealth},
-			check{CheckVersion, checkVersion},
-			check{CheckAdminAuth, checkAdminAuth},
-			check{CheckAdminUI, checkAdminUI},
-			check{CheckCORS, checkCORS},
+			check{CheckHealth, checkHealth, false},
+			check{CheckVersion, checkVersion, true},
+			check{CheckAdminAuth, checkAdminAuth, true},
+			check{CheckAdminUI, checkAdminUI, true},
+			check{CheckCORS, checkCORS, true},
 		)
 	case outputs.UserAPI, outputs.ContainerApp:
-		return []check{
-			{CheckTLS, checkTLS},
-			{CheckHealth, checkHealth},
-			{CheckVersion, checkVersion},
-			{CheckCORS, checkCORS},
-			{CheckUploadAuth, checkUploadAuth},
-			{CheckRoundTrip, checkRoundTrip},
+		cs := []check{
+			{CheckTLS, checkTLS, false},
+			{CheckHealth, checkHealth, false},
 		}
+		if ep.Kind == outputs.ContainerApp {
+			cs = append(cs, check{CheckGate, checkGate, false})
+		}
+		return append(cs,
+			check{CheckVersion, checkVersion, true},
+			check{CheckCORS, checkCORS, true},
+			check{CheckUploadAuth, checkUploadAuth, true},
+			check{CheckRoundTrip, checkRoundTrip, true},
+		)
 	default:
 		return []check{{CheckTarget, func(context.Context, *targetRun) (string, error) {
 			return "", fmt.Errorf("unknown target kind %q", ep.Kind)
-		}}}
+		}, false}}
 	}
 }
 
@@ -69,6 +79,21 @@ type skipError struct{ reason string }
 func (e *skipError) Error() string { return e.reason }
 
 func skipf(format string, args ...any) error { return &skipError{fmt.Sprintf(format, args...)} }
+
+// warnError: the check ran and the deployment works, but exposed.
+type warnError struct{ reason string }
+
+func (e *warnError) Error() string { return e.reason }
+
+func warnf(format string, args ...any) error { return &warnError{fmt.Sprintf(format, args...)} }
+
+func isWarn(err error) (string, bool) {
+	var w *warnError
+	if errors.As(err, &w) {
+		return w.reason, true
+	}
+	return "", false
+}
 
 func isSkip(err error) (string, bool) {
 	var s *skipError
@@ -79,23 +104,27 @@ func isSkip(err error) (string, bool) {
 }
 
 // want checks the status code and names the route in the failure.
-func want(rq request, res *response, code int) error {
+func (t *targetRun) want(rq request, res *response, code int) error {
 	if res.status != code {
-		return fmt.Errorf("%s %s: got %d, want %d%s", rq.method, rq.path, res.status, code, bodyHint(res.body))
+		return fmt.Errorf("%s %s: got %d, want %d%s", rq.method, rq.path, res.status, code, t.bodyHint(res.body))
 	}
 	return nil
 }
 
-// bodyHint quotes the start of a body to explain an unexpected status. It
-// goes through the redactor with the rest of the reason.
-func bodyHint(b []byte) string {
-	const max = 120
-	s := strings.TrimSpace(string(b))
+// bodyHintMax is where a quoted body is cut.
+const bodyHintMax = 120
+
+// bodyHint quotes the start of a body to explain an unexpected status.
+// Secrets are redacted first, on the raw text: quoting would escape a
+// secret holding a quote or a backslash past the redactor, and the cut
+// would leave the prefix of a long one.
+func (t *targetRun) bodyHint(b []byte) string {
+	s := strings.TrimSpace(t.red.String(string(b)))
 	if s == "" {
 		return ""
 	}
-	if len(s) > max {
-		s = s[:max]
+	if len(s) > bodyHintMax {
+		s = s[:bodyHintMax]
 		for !utf8.ValidString(s) {
 			s = s[:len(s)-1]
 		}
@@ -104,9 +133,9 @@ func bodyHint(b []byte) string {
 	return fmt.Sprintf(" (body: %q)", s)
 }
 
-func decodeJSON(rq request, res *response, v any) error {
+func (t *targetRun) decodeJSON(rq request, res *response, v any) error {
 	if err := json.Unmarshal(res.body, v); err != nil {
-		return fmt.Errorf("%s %s: body is not the expected JSON: %v%s", rq.method, rq.path, err, bodyHint(res.body))
+		return fmt.Errorf("%s %s: body is not the expected JSON: %v%s", rq.method, rq.path, err, t.bodyHint(res.body))
 	}
 	return nil
 }

@@ -17,7 +17,7 @@ func checkIAMUnsigned(ctx context.Context, t *targetRun) (string, error) {
 		return "", err
 	}
 	if res.status != http.StatusForbidden {
-		return "", fmt.Errorf("unsigned GET %s: got %d, want 403 from the IAM layer: the admin app is reachable without AWS credentials%s", rq.path, res.status, bodyHint(res.body))
+		return "", fmt.Errorf("unsigned GET %s: got %d, want 403 from the IAM layer: the admin app is reachable without AWS credentials%s", rq.path, res.status, t.bodyHint(res.body))
 	}
 	return "", nil
 }
@@ -39,12 +39,12 @@ func checkAdminAuth(ctx context.Context, t *targetRun) (string, error) {
 			return "", err
 		}
 		if res.status != http.StatusUnauthorized {
-			return "", fmt.Errorf("GET %s %s: got %d, want 401: admin key not enforced%s", rq.path, c.what, res.status, bodyHint(res.body))
+			return "", fmt.Errorf("GET %s %s: got %d, want 401: admin key not enforced%s", rq.path, c.what, res.status, t.bodyHint(res.body))
 		}
 		var body struct {
 			Status string `json:"status"`
 		}
-		if err := decodeJSON(rq, res, &body); err != nil {
+		if err := t.decodeJSON(rq, res, &body); err != nil {
 			return "", err
 		}
 		if body.Status != "error" {
@@ -62,28 +62,31 @@ func checkAdminUI(ctx context.Context, t *targetRun) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if err := want(rq, res, http.StatusTemporaryRedirect); err != nil {
+	if err := t.want(rq, res, http.StatusTemporaryRedirect); err != nil {
 		return "", err
 	}
 	loc := res.header.Get("Location")
 	if loc == "" {
 		return "", fmt.Errorf("GET %s: 307 without a Location", rq.path)
 	}
-	if page := t.cfg.AdminUIPage; page != "" {
-		u, err := t.resolve(loc)
-		if err != nil {
-			return "", err
-		}
-		if u.Path != page && loc != page {
-			return "", fmt.Errorf("GET %s: redirects to %q, want %q", rq.path, loc, page)
-		}
+	// The key and the signature belong to this origin: a Location anywhere
+	// else fails here and is never requested.
+	u, err := t.resolve(loc)
+	if err != nil {
+		return "", err
+	}
+	if err := t.sameOrigin(u); err != nil {
+		return "", fmt.Errorf("GET %s: redirects off the target to %q: %v", rq.path, loc, err)
+	}
+	if page := t.cfg.AdminUIPage; page != "" && u.Path != page && loc != page {
+		return "", fmt.Errorf("GET %s: redirects to %q, want %q", rq.path, loc, page)
 	}
 	page := request{method: http.MethodGet, path: loc, adminKey: true}
 	res, err = t.do(ctx, page)
 	if err != nil {
 		return "", err
 	}
-	if err := want(page, res, http.StatusOK); err != nil {
+	if err := t.want(page, res, http.StatusOK); err != nil {
 		return "", err
 	}
 	mt, _, _ := mime.ParseMediaType(res.header.Get("Content-Type"))

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+
+	"github.com/sgraph-ai/sgraph-send-infra/outputs"
 )
 
 // checkTLS makes the TLS rule visible as its own row: https targets verify
@@ -37,13 +39,13 @@ func checkHealth(ctx context.Context, t *targetRun) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if err := want(rq, res, http.StatusOK); err != nil {
+	if err := t.want(rq, res, http.StatusOK); err != nil {
 		return "", err
 	}
 	var body struct {
 		Status string `json:"status"`
 	}
-	if err := decodeJSON(rq, res, &body); err != nil {
+	if err := t.decodeJSON(rq, res, &body); err != nil {
 		return "", err
 	}
 	if body.Status != "ok" {
@@ -64,7 +66,7 @@ func checkVersion(ctx context.Context, t *targetRun) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if err := want(rq, res, http.StatusOK); err != nil {
+	if err := t.want(rq, res, http.StatusOK); err != nil {
 		return "", err
 	}
 	var doc struct {
@@ -73,7 +75,7 @@ func checkVersion(ctx context.Context, t *targetRun) (string, error) {
 			Version string `json:"version"`
 		} `json:"info"`
 	}
-	if err := decodeJSON(rq, res, &doc); err != nil {
+	if err := t.decodeJSON(rq, res, &doc); err != nil {
 		return "", err
 	}
 	if title != "" && doc.Info.Title != title {
@@ -96,15 +98,20 @@ func normVersion(v string) string {
 	return v
 }
 
-// checkCORS sends the preflight a browser sends and wants the origin echoed.
-// The admin app answers preflights on any path without the key (204); the
-// user API answers on the create route (200): any 2xx passes.
+// checkCORS sends the preflight a browser sends (no credentials, as
+// browsers send none on a preflight) and wants what the recording shows:
+// the app's key/token gate answers it itself (admin app, container app with
+// a token: 204, max-age 86400); otherwise the app's CORS layer does (200,
+// max-age 600). Both echo the origin.
 func checkCORS(ctx context.Context, t *targetRun) (string, error) {
-	path := t.cfg.UserCORSPath
+	path, exp := t.cfg.UserCORSPath, t.cfg.AppPreflight
 	if t.isAdmin() {
 		path = t.cfg.AdminCORSPath
 	}
-	rq := request{method: http.MethodOptions, path: path, header: http.Header{
+	if t.isAdmin() || t.gated() {
+		exp = t.cfg.GatePreflight
+	}
+	rq := request{method: http.MethodOptions, path: path, noToken: true, header: http.Header{
 		"Origin":                         {t.cfg.Origin},
 		"Access-Control-Request-Method":  {http.MethodPost},
 		"Access-Control-Request-Headers": {"content-type"},
@@ -113,8 +120,8 @@ func checkCORS(ctx context.Context, t *targetRun) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if res.status < 200 || res.status > 299 {
-		return "", fmt.Errorf("OPTIONS %s: preflight got %d, want 2xx%s", path, res.status, bodyHint(res.body))
+	if exp.Status != 0 && res.status != exp.Status || res.status < 200 || res.status > 299 {
+		return "", fmt.Errorf("OPTIONS %s: preflight got %d, want %d%s", path, res.status, exp.Status, t.bodyHint(res.body))
 	}
 	got := res.header.Get("Access-Control-Allow-Origin")
 	if got != t.cfg.Origin {
@@ -123,5 +130,41 @@ func checkCORS(ctx context.Context, t *targetRun) (string, error) {
 		}
 		return "", fmt.Errorf("OPTIONS %s: access-control-allow-origin is %q, want the origin %q echoed", path, got, t.cfg.Origin)
 	}
+	if ma := res.header.Get("Access-Control-Max-Age"); exp.MaxAge != "" && ma != exp.MaxAge {
+		return "", fmt.Errorf("OPTIONS %s: access-control-max-age is %q, want %q", path, ma, exp.MaxAge)
+	}
 	return "", nil
+}
+
+// gated says whether the container app's global token gate is on: every
+// request then carries the token, and the gate answers preflights.
+func (t *targetRun) gated() bool {
+	return t.ep.Kind == outputs.ContainerApp && t.uploadToken != ""
+}
+
+// checkGate proves the container app's global token gate: without the
+// token even health answers 401 with the app's JSON error. Without a token
+// configured, anyone can use the site: that is a warning, not a pass.
+func checkGate(ctx context.Context, t *targetRun) (string, error) {
+	if t.uploadToken == "" {
+		return "", warnf("no uploadToken output: the site is open to anyone (UI, uploads and downloads need no token)")
+	}
+	rq := request{method: http.MethodGet, path: t.cfg.HealthPath, noToken: true}
+	res, err := t.do(ctx, rq)
+	if err != nil {
+		return "", err
+	}
+	if res.status != http.StatusUnauthorized {
+		return "", fmt.Errorf("GET %s without %s: got %d, want 401: the access gate is off, the site is open to anyone%s", rq.path, t.cfg.UploadTokenHeader, res.status, t.bodyHint(res.body))
+	}
+	var body struct {
+		Status string `json:"status"`
+	}
+	if err := t.decodeJSON(rq, res, &body); err != nil {
+		return "", err
+	}
+	if body.Status != "error" {
+		return "", fmt.Errorf("GET %s without %s: 401 body status is %q, want \"error\"", rq.path, t.cfg.UploadTokenHeader, body.Status)
+	}
+	return "refused without the token", nil
 }

@@ -1,8 +1,10 @@
 package smoke
 
 import (
+	"bytes"
 	"context"
 	"net/http"
+	"sync"
 	"testing"
 	"time"
 
@@ -38,11 +40,11 @@ func TestFaithfulFakePasses(t *testing.T) {
 	require.NoError(t, err)
 
 	want := map[string]map[string]Verdict{
-		"lambda-admin":  {CheckTLS: Skip, CheckIAM: Pass, CheckHealth: Pass, CheckVersion: Pass, CheckAdminAuth: Pass, CheckAdminUI: Pass, CheckCORS: Pass},
-		"lambda-public": {CheckTLS: Skip, CheckHealth: Pass, CheckVersion: Pass, CheckCORS: Pass, CheckUploadAuth: Pass, CheckRoundTrip: Pass},
-		"fargate":       {CheckTLS: Skip, CheckHealth: Pass, CheckVersion: Pass, CheckCORS: Pass, CheckUploadAuth: Pass, CheckRoundTrip: Pass},
-		"ec2":           {CheckTLS: Skip, CheckHealth: Pass, CheckVersion: Pass, CheckCORS: Pass, CheckUploadAuth: Pass, CheckRoundTrip: Pass},
-		"cloudrun":      {CheckTLS: Pass, CheckHealth: Pass, CheckVersion: Pass, CheckCORS: Pass, CheckUploadAuth: Pass, CheckRoundTrip: Pass},
+		"lambda-admin":  {CheckReady: Pass, CheckTLS: Skip, CheckIAM: Pass, CheckHealth: Pass, CheckVersion: Pass, CheckAdminAuth: Pass, CheckAdminUI: Pass, CheckCORS: Pass},
+		"lambda-public": {CheckReady: Pass, CheckTLS: Skip, CheckHealth: Pass, CheckVersion: Pass, CheckCORS: Pass, CheckUploadAuth: Pass, CheckRoundTrip: Pass},
+		"fargate":       {CheckReady: Pass, CheckTLS: Skip, CheckHealth: Pass, CheckGate: Pass, CheckVersion: Pass, CheckCORS: Pass, CheckUploadAuth: Pass, CheckRoundTrip: Pass},
+		"ec2":           {CheckReady: Pass, CheckTLS: Skip, CheckHealth: Pass, CheckGate: Pass, CheckVersion: Pass, CheckCORS: Pass, CheckUploadAuth: Pass, CheckRoundTrip: Pass},
+		"cloudrun":      {CheckReady: Pass, CheckTLS: Pass, CheckHealth: Pass, CheckGate: Pass, CheckVersion: Pass, CheckCORS: Pass, CheckUploadAuth: Pass, CheckRoundTrip: Pass},
 	}
 	for target, checks := range want {
 		got := byCheck(rep, target)
@@ -91,6 +93,12 @@ func TestBrokenVariantsFail(t *testing.T) {
 			return nil
 		}
 	}
+	// The stack says "token" but the container answers without one.
+	gateClaimed := func(t *testing.T, m map[string]any, app http.Handler) []Option {
+		m[outputs.UploadToken] = fakeToken
+		m[outputs.FargateURL] = serve(t, app).URL
+		return nil
+	}
 	wrongCreds := testCreds
 	wrongCreds.SecretAccessKey = "not-the-right-secret-key-000000000000000"
 	cases := []tc{
@@ -105,16 +113,19 @@ func TestBrokenVariantsFail(t *testing.T) {
 		{name: "iam rejects bad signature", kind: outputs.AdminAPI, setup: adminURL(true, wrongCreds), check: CheckHealth, reason: "got 403"},
 		{name: "admin ui no redirect", kind: outputs.AdminAPI, faults: faults{UiNoRedirect: true}, check: CheckAdminUI, reason: "got 200, want 307"},
 		{name: "admin ui not html", kind: outputs.AdminAPI, faults: faults{UiNotHTML: true}, check: CheckAdminUI, reason: "want text/html"},
-		{name: "cors missing user", kind: outputs.UserAPI, faults: faults{NoCORS: true}, check: CheckCORS, reason: "no access-control-allow-origin"},
+		{name: "cors missing user", kind: outputs.UserAPI, faults: faults{NoCORS: true}, check: CheckCORS, reason: "preflight got 404, want 200"},
+		{name: "cors missing gated container", kind: outputs.ContainerApp, faults: faults{NoCORS: true}, token: true, check: CheckCORS, reason: "no access-control-allow-origin"},
+		{name: "cors open container answers as if gated", kind: outputs.ContainerApp, setup: gateClaimed, check: CheckCORS, reason: "preflight got 200, want 204"},
+		{name: "gate off", kind: outputs.ContainerApp, faults: faults{GateOff: true}, token: true, check: CheckGate, reason: "the access gate is off"},
 		{name: "cors missing admin", kind: outputs.AdminAPI, faults: faults{NoCORS: true}, check: CheckCORS, reason: "no access-control-allow-origin"},
-		{name: "upload token not enforced", kind: outputs.ContainerApp, faults: faults{NoAuth: true}, token: true, check: CheckUploadAuth, reason: "upload token not enforced"},
+		{name: "upload token not enforced", kind: outputs.UserAPI, faults: faults{NoAuth: true}, token: true, check: CheckUploadAuth, reason: "upload token not enforced"},
+		{name: "upload token not enforced, gate off", kind: outputs.ContainerApp, faults: faults{NoAuth: true, GateOff: true}, token: true, check: CheckUploadAuth, reason: "upload token not enforced"},
 		{name: "download corrupted", kind: outputs.ContainerApp, faults: faults{CorruptDownload: true}, token: true, check: CheckRoundTrip, reason: "sha256"},
 		{name: "info catch-all", kind: outputs.UserAPI, faults: faults{InfoCatchAll: true}, check: CheckRoundTrip, reason: "want 404"},
-		{name: "roundtrip 500", kind: outputs.UserAPI, faults: faults{All500: true}, check: CheckRoundTrip, reason: "got 500"},
-		{name: "hanging", kind: outputs.UserAPI, faults: faults{Hang: make(chan struct{})}, check: CheckHealth, reason: "timed out"},
+		{name: "hanging", kind: outputs.UserAPI, faults: faults{Hang: make(chan struct{})}, check: CheckReady, reason: "no answer within the readiness budget 1s (-readiness)"},
 		{name: "hanging admin", kind: outputs.AdminAPI, faults: faults{Hang: make(chan struct{})}, check: CheckHealth, reason: "check timeout"},
 		{
-			name: "refused", kind: outputs.UserAPI, check: CheckHealth, reason: "connection refused",
+			name: "refused", kind: outputs.UserAPI, check: CheckReady, reason: "connection refused",
 			setup: func(t *testing.T, m map[string]any, _ http.Handler) []Option {
 				m[outputs.LambdaPublicURL] = refusedURL(t)
 				return nil
@@ -175,4 +186,84 @@ func TestBrokenVariantsFail(t *testing.T) {
 			t.Logf("%s FAIL: %s", c.check, got.Reason)
 		})
 	}
+}
+
+// TestOpenContainerWarns: a container without a token works, but anyone
+// can use it: the gate row is a warning in every format, not a pass, and
+// the run does not fail.
+func TestOpenContainerWarns(t *testing.T) {
+	m := baseOutputs()
+	m[outputs.FargateURL] = serve(t, newFakeApp(outputs.ContainerApp, faults{})).URL
+	rep, err := Run(context.Background(), parseMap(t, m), testOptions()...)
+	require.NoError(t, err)
+	got := byCheck(rep, "fargate")
+	assert.Equal(t, Warn, got[CheckGate].Verdict)
+	assert.Contains(t, got[CheckGate].Reason, "open to anyone")
+	assert.Equal(t, Pass, got[CheckRoundTrip].Verdict, got[CheckRoundTrip].Reason)
+	assert.False(t, rep.Failed())
+	assert.Equal(t, 1, rep.Warnings())
+
+	var table, js, junit bytes.Buffer
+	tw := &TableWriter{W: &table}
+	for _, r := range rep.Results {
+		tw.Row(r)
+	}
+	tw.Summary(rep)
+	require.NoError(t, WriteJSON(&js, rep))
+	require.NoError(t, WriteJUnit(&junit, rep))
+	assert.Regexp(t, `access-gate\s+WARN\s+.*open to anyone`, table.String())
+	assert.Contains(t, table.String(), ", 1 warned in ")
+	assert.Contains(t, js.String(), `"verdict": "WARN"`)
+	assert.Contains(t, js.String(), `"warned": 1`)
+	assert.Contains(t, js.String(), `"ok": true`)
+	assert.Contains(t, junit.String(), "<system-err>WARN: no uploadToken output: the site is open to anyone")
+}
+
+// TestGatedContainerSendsTheToken: with a token, every request to the
+// container app carries it (the gate refuses anything else), and only the
+// gate's own probe and the preflight go without.
+func TestGatedContainerSendsTheToken(t *testing.T) {
+	app := newFakeApp(outputs.ContainerApp, faults{}).WithToken()
+	var mu sync.Mutex
+	without := map[string]int{}
+	srv := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get(fakeTokenHeader) != fakeToken {
+			mu.Lock()
+			without[r.Method+" "+r.URL.Path]++
+			mu.Unlock()
+		}
+		app.ServeHTTP(w, r)
+	}))
+	m := baseOutputs()
+	m[outputs.UploadToken] = fakeToken
+	m[outputs.FargateURL] = srv.URL
+	rep, err := Run(context.Background(), parseMap(t, m), testOptions()...)
+	require.NoError(t, err)
+	for _, r := range rep.Results {
+		assert.NotEqual(t, Fail, r.Verdict, "%s: %s", r.Check, r.Reason)
+	}
+	assert.Equal(t, map[string]int{
+		"GET /info/health":              2, // readiness probe (no credential) and the gate check
+		"OPTIONS /api/transfers/create": 1, // a browser's preflight carries none
+		"POST /api/transfers/create":    1, // upload-auth
+	}, without)
+}
+
+// TestHealthFailureSkipsDependents: when health fails, the checks that
+// need a healthy app are skipped with the reason, not run for a timeout each.
+func TestHealthFailureSkipsDependents(t *testing.T) {
+	app := newFakeApp(outputs.ContainerApp, faults{All500: true}).WithToken()
+	m := baseOutputs()
+	m[outputs.UploadToken] = fakeToken
+	m[outputs.FargateURL] = serve(t, app).URL
+	rep, err := Run(context.Background(), parseMap(t, m), testOptions()...)
+	require.NoError(t, err)
+	got := byCheck(rep, "fargate")
+	assert.Equal(t, Fail, got[CheckHealth].Verdict)
+	for _, c := range []string{CheckVersion, CheckCORS, CheckUploadAuth, CheckRoundTrip} {
+		assert.Equal(t, Skip, got[c].Verdict, c)
+		assert.Equal(t, "not run: health failed", got[c].Reason, c)
+	}
+	assert.Equal(t, Pass, got[CheckGate].Verdict, "the gate does not need a healthy app: %s", got[CheckGate].Reason)
+	assert.LessOrEqual(t, app.Hits(), int64(3+2*fastRetry.Attempts), "skipped checks send nothing")
 }

@@ -24,7 +24,7 @@ func checkUploadAuth(ctx context.Context, t *targetRun) (string, error) {
 		return "", err
 	}
 	if res.status != http.StatusUnauthorized {
-		return "", fmt.Errorf("POST %s without %s: got %d, want 401: upload token not enforced%s", rq.path, t.cfg.UploadTokenHeader, res.status, bodyHint(res.body))
+		return "", fmt.Errorf("POST %s without %s: got %d, want 401: upload token not enforced%s", rq.path, t.cfg.UploadTokenHeader, res.status, t.bodyHint(res.body))
 	}
 	return "", nil
 }
@@ -38,10 +38,11 @@ func createRequest(t *targetRun, size int, withToken bool) request {
 	if withToken {
 		t.tokenHeader(h)
 	}
-	return request{method: http.MethodPost, path: t.cfg.TransferCreatePath, body: body, header: h}
+	return request{method: http.MethodPost, path: t.cfg.TransferCreatePath, body: body, header: h, noToken: !withToken}
 }
 
-// tokenHeader adds the upload token, when the stack has one.
+// tokenHeader adds the upload token, when the stack has one (the container
+// app gets it on every request anyway, see once).
 func (t *targetRun) tokenHeader(h http.Header) {
 	if t.uploadToken != "" {
 		h.Set(t.cfg.UploadTokenHeader, t.uploadToken)
@@ -68,14 +69,14 @@ func checkRoundTrip(ctx context.Context, t *targetRun) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if err := want(rq, res, http.StatusOK); err != nil {
+	if err := t.want(rq, res, http.StatusOK); err != nil {
 		return "", err
 	}
 	var created struct {
 		TransferID string `json:"transfer_id"`
 		UploadURL  string `json:"upload_url"`
 	}
-	if err := decodeJSON(rq, res, &created); err != nil {
+	if err := t.decodeJSON(rq, res, &created); err != nil {
 		return "", err
 	}
 	id := created.TransferID
@@ -90,14 +91,14 @@ func checkRoundTrip(ctx context.Context, t *targetRun) (string, error) {
 	if res, err = t.do(ctx, up); err != nil {
 		return "", err
 	}
-	if err := want(up, res, http.StatusOK); err != nil {
+	if err := t.want(up, res, http.StatusOK); err != nil {
 		return "", err
 	}
 	var uploaded struct {
 		Status string `json:"status"`
 		Size   *int   `json:"size"`
 	}
-	if err := decodeJSON(up, res, &uploaded); err != nil {
+	if err := t.decodeJSON(up, res, &uploaded); err != nil {
 		return "", err
 	}
 	if uploaded.Size != nil && *uploaded.Size != n {
@@ -111,13 +112,13 @@ func checkRoundTrip(ctx context.Context, t *targetRun) (string, error) {
 	if res, err = t.do(ctx, done); err != nil {
 		return "", err
 	}
-	if err := want(done, res, http.StatusOK); err != nil {
+	if err := t.want(done, res, http.StatusOK); err != nil {
 		return "", err
 	}
 	var completed struct {
 		TransferID string `json:"transfer_id"`
 	}
-	if err := decodeJSON(done, res, &completed); err != nil {
+	if err := t.decodeJSON(done, res, &completed); err != nil {
 		return "", err
 	}
 	if completed.TransferID != id {
@@ -129,7 +130,7 @@ func checkRoundTrip(ctx context.Context, t *targetRun) (string, error) {
 	if res, err = t.do(ctx, dl); err != nil {
 		return "", err
 	}
-	if err := want(dl, res, http.StatusOK); err != nil {
+	if err := t.want(dl, res, http.StatusOK); err != nil {
 		return "", err
 	}
 	if got := sha256.Sum256(res.body); !bytes.Equal(got[:], sum[:]) {
@@ -142,14 +143,14 @@ func checkRoundTrip(ctx context.Context, t *targetRun) (string, error) {
 	if res, err = t.do(ctx, info); err != nil {
 		return "", err
 	}
-	if err := want(info, res, http.StatusOK); err != nil {
+	if err := t.want(info, res, http.StatusOK); err != nil {
 		return "", err
 	}
 	var meta struct {
 		Status        string `json:"status"`
 		DownloadCount *int   `json:"download_count"`
 	}
-	if err := decodeJSON(info, res, &meta); err != nil {
+	if err := t.decodeJSON(info, res, &meta); err != nil {
 		return "", err
 	}
 	if meta.Status == "" {
@@ -164,7 +165,7 @@ func checkRoundTrip(ctx context.Context, t *targetRun) (string, error) {
 	if res, err = t.do(ctx, unknown); err != nil {
 		return "", err
 	}
-	if err := want(unknown, res, http.StatusNotFound); err != nil {
+	if err := t.want(unknown, res, http.StatusNotFound); err != nil {
 		return "", err
 	}
 	return fmt.Sprintf("%d bytes, transfer %s", n, id), nil

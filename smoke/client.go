@@ -29,6 +29,9 @@ type request struct {
 	unsigned bool
 	// adminKey adds the admin API key header.
 	adminKey bool
+	// noToken leaves out the upload token the container app otherwise gets
+	// on every request: the checks that prove the gate need it.
+	noToken bool
 }
 
 // response is a fully read answer.
@@ -82,6 +85,16 @@ func (t *targetRun) resolve(path string) (*url.URL, error) {
 	return &u, nil
 }
 
+// sameOrigin refuses any URL but the target's own scheme, host and port:
+// every request may carry a credential (admin key, upload token, SigV4
+// signature) that belongs to that origin only.
+func (t *targetRun) sameOrigin(u *url.URL) error {
+	if !strings.EqualFold(u.Scheme, t.ep.URL.Scheme) || !strings.EqualFold(u.Host, t.ep.URL.Host) {
+		return fmt.Errorf("refusing to send credentials to %s://%s, not the target's origin %s://%s", u.Scheme, u.Host, t.ep.URL.Scheme, t.ep.URL.Host)
+	}
+	return nil
+}
+
 // do sends one request, retrying transient answers with bounded backoff
 // until the policy or the check's context runs out. Each try rebuilds the
 // request so bodies replay and signatures carry a fresh date.
@@ -89,6 +102,9 @@ func (t *targetRun) do(ctx context.Context, rq request) (*response, error) {
 	u, err := t.resolve(rq.path)
 	if err != nil {
 		return nil, err
+	}
+	if err := t.sameOrigin(u); err != nil {
+		return nil, fmt.Errorf("%s %s: %w", rq.method, rq.path, err)
 	}
 	n := t.cfg.Retry.attempts()
 	var lastErr error
@@ -134,6 +150,9 @@ func (t *targetRun) once(ctx context.Context, rq request, u *url.URL) (*response
 	}
 	if rq.adminKey {
 		req.Header.Set(t.cfg.AdminKeyHeader, t.adminKey)
+	}
+	if t.gated() && !rq.noToken {
+		req.Header.Set(t.cfg.UploadTokenHeader, t.uploadToken)
 	}
 	if t.ep.IAMAuth && !rq.unsigned {
 		if err := t.sign(ctx, req, rq.body); err != nil {

@@ -39,11 +39,25 @@ type Config struct {
 	UserTitle     string // OpenAPI info.title of the user API / container app; empty disables
 	ExpectVersion string // overrides the appVersion output when set
 	Origin        string // CORS preflight Origin
+	// GatePreflight is the answer of the app's key/token gate to a
+	// preflight (admin app, container app with a token); AppPreflight the
+	// app's CORS layer's (user API, open container app).
+	GatePreflight PreflightExpect
+	AppPreflight  PreflightExpect
 	PayloadBytes  int    // size of the round-trip upload
 
 	// Behaviour.
 	CheckTimeout time.Duration // budget of one check, retries included
 	Retry        RetryPolicy
+	// Readiness is how long a target may take to answer at all before its
+	// checks start (connection refused, timeouts and 502/503/504 are
+	// retried with Retry's backoff); ReadinessEC2 the same for the ec2
+	// target, whose fresh instance installs the app after "up".
+	Readiness    time.Duration
+	ReadinessEC2 time.Duration
+	// Deadline bounds the whole run; 0 means none. What is still running
+	// when it passes fails with "deadline".
+	Deadline time.Duration
 	Targets      []string // limit to these target names; empty: all present
 	// Credentials signs requests to IAM targets; nil loads the standard AWS
 	// chain (env, shared config, SSO, IMDS...) lazily, only when needed.
@@ -55,7 +69,15 @@ type Config struct {
 	OnResult func(Result)
 }
 
-// DefaultConfig returns the contract's values (SGraph Send v0.27.6).
+// PreflightExpect is what a CORS preflight must answer besides the echoed
+// origin; zero fields are not checked.
+type PreflightExpect struct {
+	Status int
+	MaxAge string
+}
+
+// DefaultConfig returns the contract's values (SGraph Send v0.27.6, as
+// recorded in shared/real-app).
 func DefaultConfig() Config {
 	return Config{
 		HealthPath:           "/info/health",
@@ -75,8 +97,13 @@ func DefaultConfig() Config {
 		AdminTitle:           "SGraph Send - Admin",
 		UserTitle:            "SGraph Send",
 		Origin:               "https://smoke.sgraph.invalid",
+		GatePreflight:        PreflightExpect{Status: 204, MaxAge: "86400"},
+		AppPreflight:         PreflightExpect{Status: 200, MaxAge: "600"},
 		PayloadBytes:         64 << 10,
 		CheckTimeout:         30 * time.Second,
+		Readiness:            3 * time.Minute,
+		ReadinessEC2:         10 * time.Minute,
+		Deadline:             15 * time.Minute,
 		Retry:                RetryPolicy{Attempts: 5, Initial: 500 * time.Millisecond, Max: 8 * time.Second},
 	}
 }
@@ -95,6 +122,30 @@ func WithTargets(names ...string) Option {
 
 // WithCheckTimeout sets the budget of each check, retries included.
 func WithCheckTimeout(d time.Duration) Option { return func(c *Config) { c.CheckTimeout = d } }
+
+// WithReadiness sets the readiness budget of every target but ec2, and of
+// ec2; a zero leaves that one unchanged.
+func WithReadiness(others, ec2 time.Duration) Option {
+	return func(c *Config) {
+		if others != 0 {
+			c.Readiness = others
+		}
+		if ec2 != 0 {
+			c.ReadinessEC2 = ec2
+		}
+	}
+}
+
+// WithDeadline bounds the whole run; 0 means no deadline.
+func WithDeadline(d time.Duration) Option { return func(c *Config) { c.Deadline = d } }
+
+// readinessFor is the budget of one target.
+func (c *Config) readinessFor(target string) time.Duration {
+	if target == "ec2" {
+		return c.ReadinessEC2
+	}
+	return c.Readiness
+}
 
 // WithRetry sets the transient-failure retry policy.
 func WithRetry(p RetryPolicy) Option { return func(c *Config) { c.Retry = p } }

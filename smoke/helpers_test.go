@@ -30,6 +30,7 @@ func testOptions(extra ...Option) []Option {
 		WithCheckTimeout(5 * time.Second),
 		WithCredentials(staticCreds(testCreds)),
 		WithPayloadBytes(4096),
+		WithReadiness(time.Second, time.Second),
 	}, extra...)
 }
 

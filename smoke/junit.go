@@ -35,6 +35,7 @@ type junitCase struct {
 	Failure   *junitMessage `xml:"failure,omitempty"`
 	Skipped   *junitMessage `xml:"skipped,omitempty"`
 	SystemOut string        `xml:"system-out,omitempty"`
+	SystemErr string        `xml:"system-err,omitempty"`
 }
 
 type junitMessage struct {
@@ -67,6 +68,10 @@ func WriteJUnit(w io.Writer, rep *Report) error {
 		case Skip:
 			c.Skipped = &junitMessage{Message: r.Reason}
 			s.Skipped++
+		case Warn:
+			// JUnit has no warning state: the case passes and says so on
+			// system-err, where CI reporters show it.
+			c.SystemErr = "WARN: " + r.Reason
 		default:
 			c.SystemOut = r.Reason
 		}

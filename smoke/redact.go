@@ -1,7 +1,9 @@
 package smoke
 
 import (
+	"encoding/json"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -15,8 +17,17 @@ const redacted = "[REDACTED]"
 func newRedactor(secrets ...string) redactor {
 	uniq := map[string]bool{}
 	for _, s := range secrets {
-		if s != "" {
-			uniq[s] = true
+		if s == "" {
+			continue
+		}
+		// Besides the raw value, the forms a reason can hold it in once
+		// quoted by %q or by a JSON encoder; redaction of raw text comes
+		// first everywhere, these catch a value quoted before it.
+		uniq[s] = true
+		q := strconv.Quote(s)
+		uniq[q[1:len(q)-1]] = true
+		if j, err := json.Marshal(s); err == nil {
+			uniq[string(j[1:len(j)-1])] = true
 		}
 	}
 	list := make([]string, 0, len(uniq))

@@ -12,6 +12,10 @@ const (
 	Pass Verdict = "PASS"
 	Fail Verdict = "FAIL"
 	Skip Verdict = "SKIP"
+	// Warn is neither a pass nor a failure: the check ran and found the
+	// deployment working but exposed (an open container site). The command
+	// exits 0 on warnings; every report format shows them.
+	Warn Verdict = "WARN"
 )
 
 // Result is one check of one target.
@@ -62,6 +66,17 @@ func (r *Report) Counts() (pass, fail, skip int) {
 	return
 }
 
+// Warnings counts the WARN verdicts.
+func (r *Report) Warnings() int {
+	n := 0
+	for _, res := range r.Results {
+		if res.Verdict == Warn {
+			n++
+		}
+	}
+	return n
+}
+
 // Failed reports whether any check failed: the command exits non-zero then.
 func (r *Report) Failed() bool {
 	_, fail, _ := r.Counts()
@@ -78,6 +93,7 @@ func (r Report) MarshalJSON() ([]byte, error) {
 		Passed     int     `json:"passed"`
 		Failed     int     `json:"failed"`
 		Skipped    int     `json:"skipped"`
+		Warned     int     `json:"warned"`
 		OK         bool    `json:"ok"`
-	}{plain(r), float64(r.Duration.Microseconds()) / 1000, p, f, s, f == 0})
+	}{plain(r), float64(r.Duration.Microseconds()) / 1000, p, f, s, r.Warnings(), f == 0})
 }

@@ -24,6 +24,7 @@ type targetRun struct {
 	version     string
 	adminKey    string
 	uploadToken string
+	red         redactor
 	retries     atomic.Int64 // retries of the check in progress
 }
 
@@ -50,6 +51,11 @@ func Run(ctx context.Context, o *Outputs, opts ...Option) (*Report, error) {
 		version = cfg.ExpectVersion
 	}
 	creds := &credentialSource{given: cfg.Credentials, region: o.AwsRegion}
+	if cfg.Deadline > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeoutCause(ctx, cfg.Deadline, &deadlineError{cfg.Deadline})
+		defer cancel()
+	}
 
 	rep := &Report{Stack: o.Stack, Started: time.Now()}
 	results := make(chan Result)
@@ -57,7 +63,7 @@ func Run(ctx context.Context, o *Outputs, opts ...Option) (*Report, error) {
 	for i, ep := range eps {
 		t := &targetRun{
 			ep: ep, cfg: &cfg, client: newHTTPClient(ep, &cfg), creds: creds,
-			region: o.AwsRegion, version: version, adminKey: o.AdminKey, uploadToken: o.UploadToken,
+			region: o.AwsRegion, version: version, adminKey: o.AdminKey, uploadToken: o.UploadToken, red: red,
 		}
 		wg.Add(1)
 		go func() {
@@ -89,7 +95,10 @@ func Run(ctx context.Context, o *Outputs, opts ...Option) (*Report, error) {
 
 // runAll runs one target's checks in order. Checks of one target run one
 // after another (they share a cold start and should not stampede it); targets
-// run in parallel, so a slow target only delays its own rows.
+// run in parallel, so a slow target only delays its own rows. First the
+// target must answer at all (the ready row); a failed health check skips the
+// checks that need a healthy app; once the run's deadline passes, every
+// check still running or not started fails with "deadline".
 func (t *targetRun) runAll(ctx context.Context, tix int, red redactor, out chan<- Result) {
 	base := Result{Target: t.ep.Name, Kind: string(t.ep.Kind), URL: t.ep.URL.String(), tix: tix}
 	if t.ep.SkipReason != "" {
@@ -98,24 +107,64 @@ func (t *targetRun) runAll(ctx context.Context, tix int, red redactor, out chan<
 		out <- r
 		return
 	}
-	for i, c := range checksFor(t.ep) {
+	checks := append([]check{{CheckReady, checkReady, false}}, checksFor(t.ep)...)
+	skipAll, skipUnhealthy := "", ""
+	for i, c := range checks {
 		r := base
 		r.Check, r.order = c.name, i
-		start := time.Now()
-		note, err := t.runOne(ctx, c)
-		r.Duration = time.Since(start)
-		r.Retries = int(t.retries.Swap(0))
-		switch reason, skipped := isSkip(err); {
+		var note string
+		var err error
+		switch {
+		case deadlinePassed(ctx):
+			err = fmt.Errorf("%v: not run", context.Cause(ctx))
+		case skipAll != "":
+			err = skipf("%s", skipAll)
+		case c.afterHealth && skipUnhealthy != "":
+			err = skipf("%s", skipUnhealthy)
+		default:
+			start := time.Now()
+			if c.name == CheckReady {
+				note, err = c.run(ctx, t)
+			} else {
+				note, err = t.runOne(ctx, c)
+			}
+			r.Duration = time.Since(start)
+			r.Retries = int(t.retries.Swap(0))
+			if err != nil && deadlinePassed(ctx) {
+				err = fmt.Errorf("%v: %w", context.Cause(ctx), err)
+			}
+		}
+		reason, skipped := isSkip(err)
+		warning, warned := isWarn(err)
+		switch {
 		case skipped:
 			r.Verdict, r.Reason = Skip, reason
+		case warned:
+			r.Verdict, r.Reason = Warn, warning
 		case err != nil:
 			r.Verdict, r.Reason = Fail, err.Error()
+			switch c.name {
+			case CheckReady:
+				skipAll = "not run: the target did not answer within its readiness budget"
+			case CheckHealth:
+				skipUnhealthy = "not run: health failed"
+			}
 		default:
 			r.Verdict, r.Reason = Pass, note
 		}
 		r.Reason = red.String(r.Reason)
 		out <- r
 	}
+}
+
+// deadlineError is the cause of the run's context when -deadline passes.
+type deadlineError struct{ d time.Duration }
+
+func (e *deadlineError) Error() string { return fmt.Sprintf("deadline: the run's -deadline %s passed", e.d) }
+
+func deadlinePassed(ctx context.Context) bool {
+	var d *deadlineError
+	return ctx.Err() != nil && errors.As(context.Cause(ctx), &d)
 }
 
 // runOne gives the check its own deadline, retries included.
@@ -179,6 +228,9 @@ func selectEndpoints(o *Outputs, names []string) ([]Endpoint, error) {
 func validateConfig(c *Config, o *Outputs, eps []Endpoint) error {
 	if c.CheckTimeout <= 0 {
 		return errors.New("check timeout must be positive")
+	}
+	if c.Readiness < 0 || c.ReadinessEC2 < 0 || c.Deadline < 0 {
+		return errors.New("readiness budgets and the deadline must not be negative")
 	}
 	if c.Retry.Initial < 0 || c.Retry.Max < 0 {
 		return errors.New("retry backoff must not be negative")

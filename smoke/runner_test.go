@@ -15,10 +15,12 @@ import (
 	"github.com/sgraph-ai/sgraph-send-infra/outputs"
 )
 
+// TestRetriesTransient: past readiness, a check retries 502/503/504 within
+// the retry policy. The version route answers 503 the first N times.
 func TestRetriesTransient(t *testing.T) {
 	cases := []struct {
 		name      string
-		transient int64
+		transient int
 		attempts  int
 		want      Verdict
 		retries   int
@@ -31,13 +33,28 @@ func TestRetriesTransient(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			app := newFakeApp(outputs.UserAPI, faults{Transient: c.transient})
+			app := newFakeApp(outputs.UserAPI, faults{})
+			var mu sync.Mutex
+			left := c.transient
+			flaky := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				mu.Lock()
+				fail := r.URL.Path == "/api/openapi.json" && left > 0
+				if fail {
+					left--
+				}
+				mu.Unlock()
+				if fail {
+					http.Error(w, "Service Unavailable", http.StatusServiceUnavailable)
+					return
+				}
+				app.ServeHTTP(w, r)
+			})
 			m := baseOutputs()
-			m[outputs.LambdaPublicURL] = serve(t, app).URL
+			m[outputs.LambdaPublicURL] = serve(t, flaky).URL
 			rep, err := Run(context.Background(), parseMap(t, m), testOptions(
 				WithRetry(RetryPolicy{Attempts: c.attempts, Initial: time.Millisecond, Max: 2 * time.Millisecond}))...)
 			require.NoError(t, err)
-			got := byCheck(rep, "lambda-public")[CheckHealth] // the first check that sends traffic (tls skips on http)
+			got := byCheck(rep, "lambda-public")[CheckVersion]
 			assert.Equal(t, c.want, got.Verdict, got.Reason)
 			assert.Equal(t, c.retries, got.Retries)
 			assert.Contains(t, got.Reason, c.reason)
@@ -45,15 +62,59 @@ func TestRetriesTransient(t *testing.T) {
 	}
 }
 
+// TestReadinessWaits: 503s and refused connections before the app is up
+// are absorbed by the ready row, within its budget.
+func TestReadinessWaits(t *testing.T) {
+	app := newFakeApp(outputs.ContainerApp, faults{Transient: 6})
+	m := baseOutputs()
+	m[outputs.FargateURL] = serve(t, app).URL
+	rep, err := Run(context.Background(), parseMap(t, m), testOptions()...)
+	require.NoError(t, err)
+	got := byCheck(rep, "fargate")
+	assert.Equal(t, Pass, got[CheckReady].Verdict, got[CheckReady].Reason)
+	assert.Equal(t, 6, got[CheckReady].Retries)
+	assert.Equal(t, Pass, got[CheckHealth].Verdict, got[CheckHealth].Reason)
+	assert.Zero(t, got[CheckHealth].Retries)
+}
+
 func TestRefusedIsRetriedThenFails(t *testing.T) {
 	m := baseOutputs()
 	m[outputs.FargateURL] = refusedURL(t)
 	rep, err := Run(context.Background(), parseMap(t, m), testOptions()...)
 	require.NoError(t, err)
-	got := byCheck(rep, "fargate")[CheckHealth]
-	assert.Equal(t, Fail, got.Verdict)
-	assert.Equal(t, fastRetry.Attempts-1, got.Retries)
-	assert.Contains(t, got.Reason, "connection refused")
+	got := byCheck(rep, "fargate")
+	assert.Equal(t, Fail, got[CheckReady].Verdict)
+	assert.Greater(t, got[CheckReady].Retries, fastRetry.Attempts, "retried for the whole budget, not for the retry policy's attempts")
+	assert.Contains(t, got[CheckReady].Reason, "connection refused")
+	assert.Contains(t, got[CheckReady].Reason, "readiness budget 1s")
+	for _, c := range []string{CheckTLS, CheckHealth, CheckRoundTrip} {
+		assert.Equal(t, Skip, got[c].Verdict, c)
+	}
+}
+
+// TestDeadline: the run's deadline fails what is still running, and what
+// has not started, with "deadline"; the run returns at the deadline.
+func TestDeadline(t *testing.T) {
+	release := make(chan struct{})
+	t.Cleanup(func() { close(release) })
+	hung := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	m := baseOutputs()
+	m[outputs.FargateURL] = hung.URL
+	start := time.Now()
+	rep, err := Run(context.Background(), parseMap(t, m), testOptions(
+		WithReadiness(time.Minute, time.Minute), WithCheckTimeout(time.Minute), WithDeadline(300*time.Millisecond))...)
+	require.NoError(t, err)
+	assert.Less(t, time.Since(start), 5*time.Second, "bounded by the deadline, not the budgets")
+	got := byCheck(rep, "fargate")
+	assert.Equal(t, Fail, got[CheckReady].Verdict)
+	assert.Contains(t, got[CheckReady].Reason, "deadline: the run's -deadline 300ms passed")
+	assert.Equal(t, Fail, got[CheckRoundTrip].Verdict)
+	assert.Contains(t, got[CheckRoundTrip].Reason, "deadline")
 }
 
 func TestBackoffBounded(t *testing.T) {
@@ -80,7 +141,7 @@ func TestHangingTargetDoesNotDelayOthers(t *testing.T) {
 	m[outputs.FargateURL] = fast.URL
 
 	var order []Result
-	fastChecks := len(checksFor(Endpoint{Kind: outputs.ContainerApp}))
+	fastChecks := len(checksFor(Endpoint{Kind: outputs.ContainerApp})) + 1 // + ready
 	fastDone := 0
 	progress := func(r Result) {
 		order = append(order, r)
@@ -173,7 +234,7 @@ func TestTargetSelection(t *testing.T) {
 	}
 	rep, err = Run(context.Background(), o, testOptions(WithTargets("ec2,fargate"))...)
 	require.NoError(t, err)
-	assert.Len(t, byCheck(rep, "fargate"), 6)
+	assert.Len(t, byCheck(rep, "fargate"), 8)
 
 	_, err = Run(context.Background(), o, testOptions(WithTargets("lambda-admin"))...)
 	var oe *OutputError

@@ -33,7 +33,11 @@ func (tw *TableWriter) Row(r Result) {
 // Summary prints the closing line.
 func (tw *TableWriter) Summary(rep *Report) {
 	p, f, s := rep.Counts()
-	fmt.Fprintf(tw.W, "%d passed, %d failed, %d skipped in %s\n", p, f, s, fmtDuration(rep.Duration))
+	warned := ""
+	if n := rep.Warnings(); n > 0 {
+		warned = fmt.Sprintf(", %d warned", n)
+	}
+	fmt.Fprintf(tw.W, "%d passed, %d failed, %d skipped%s in %s\n", p, f, s, warned, fmtDuration(rep.Duration))
 }
 
 func fmtDuration(d time.Duration) string {

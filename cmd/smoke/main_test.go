@@ -69,7 +69,7 @@ func TestRunAllPass(t *testing.T) {
 	assert.Regexp(t, `(?m)^lambda-admin\s+admin-ui\s+PASS`, out)
 	assert.Regexp(t, `(?m)^lambda-public\s+roundtrip\s+PASS`, out)
 	assert.Regexp(t, `(?m)^fargate\s+target\s+SKIP\s+-\s+fargateDesiredCount is 0`, out)
-	assert.Regexp(t, `(?m)^11 passed, 0 failed, 3 skipped in `, out)
+	assert.Regexp(t, `(?m)^13 passed, 0 failed, 3 skipped in `, out)
 	assert.NotContains(t, out+errOut, smoketest.Key)
 	assert.NotContains(t, out+errOut, smoketest.Token)
 }
