@@ -44,7 +44,7 @@ type Config struct {
 	// app's CORS layer's (user API, open container app).
 	GatePreflight PreflightExpect
 	AppPreflight  PreflightExpect
-	PayloadBytes  int    // size of the round-trip upload
+	PayloadBytes  int // size of the round-trip upload
 
 	// Behaviour.
 	CheckTimeout time.Duration // budget of one check, retries included
@@ -58,7 +58,7 @@ type Config struct {
 	// Deadline bounds the whole run; 0 means none. What is still running
 	// when it passes fails with "deadline".
 	Deadline time.Duration
-	Targets      []string // limit to these target names; empty: all present
+	Targets  []string // limit to these target names; empty: all present
 	// Credentials signs requests to IAM targets; nil loads the standard AWS
 	// chain (env, shared config, SSO, IMDS...) lazily, only when needed.
 	Credentials aws.CredentialsProvider

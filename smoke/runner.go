@@ -160,7 +160,9 @@ func (t *targetRun) runAll(ctx context.Context, tix int, red redactor, out chan<
 // deadlineError is the cause of the run's context when -deadline passes.
 type deadlineError struct{ d time.Duration }
 
-func (e *deadlineError) Error() string { return fmt.Sprintf("deadline: the run's -deadline %s passed", e.d) }
+func (e *deadlineError) Error() string {
+	return fmt.Sprintf("deadline: the run's -deadline %s passed", e.d)
+}
 
 func deadlinePassed(ctx context.Context) bool {
 	var d *deadlineError
