@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"math"
 	"net/url"
+	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/sgraph-ai/sgraph-send-infra/outputs"
 )
@@ -90,8 +92,25 @@ func Parse(raw RawOutputs) (*Outputs, error) {
 	if o.HealthPath, err = p.optString(outputs.HealthPath); err != nil {
 		return nil, err
 	}
-	if o.HealthPath != "" && !strings.HasPrefix(o.HealthPath, "/") {
-		return nil, &OutputError{Key: outputs.HealthPath, Msg: "must be a path starting with /"}
+	// Every path output (healthPath and any other key ending in "Path") is
+	// joined to a target URL that requests carry credentials to: it must
+	// not be able to name another host.
+	keys := make([]string, 0, len(raw))
+	for k := range raw {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if !strings.HasSuffix(k, "Path") || raw[k].Value == nil {
+			continue
+		}
+		s, err := p.optString(k)
+		if err != nil {
+			return nil, err
+		}
+		if msg := checkPath(s); msg != "" {
+			return nil, &OutputError{Key: k, Msg: fmt.Sprintf("%s; want an absolute path like /info/health", msg)}
+		}
 	}
 	for _, k := range []string{outputs.AdminKeyHeader, outputs.UploadTokenHeader} {
 		v, err := p.optString(k)
@@ -330,6 +349,41 @@ func typeName(v any) string {
 	default:
 		return fmt.Sprintf("%T", v)
 	}
+}
+
+// maxPathLen bounds a path output.
+const maxPathLen = 1024
+
+// checkPath says what is wrong with a path output, or "": exactly one
+// leading /, no // (a scheme-relative URL names another host), no scheme,
+// no .. segment, no whitespace or control characters, at most 1024 bytes.
+func checkPath(p string) string {
+	switch {
+	case p == "":
+		return "is empty"
+	case len(p) > maxPathLen:
+		return fmt.Sprintf("is %d characters, more than %d", len(p), maxPathLen)
+	case !strings.HasPrefix(p, "/"):
+		return fmt.Sprintf("%q does not start with /", p)
+	case strings.Contains(p, "//"):
+		return fmt.Sprintf("%q contains //, which can name another host", p)
+	case strings.Contains(p, "://"):
+		return fmt.Sprintf("%q carries a scheme", p)
+	}
+	for _, r := range p {
+		if r <= 0x20 || r == 0x7f || unicode.IsSpace(r) || unicode.IsControl(r) {
+			return fmt.Sprintf("%q contains whitespace or a control character", p)
+		}
+	}
+	for _, seg := range strings.Split(strings.SplitN(strings.SplitN(p, "?", 2)[0], "#", 2)[0], "/") {
+		if seg == ".." || strings.EqualFold(seg, "%2e%2e") {
+			return fmt.Sprintf("%q contains a .. segment", p)
+		}
+	}
+	if u, err := url.Parse(p); err != nil || u.Scheme != "" || u.Host != "" {
+		return fmt.Sprintf("%q is not a plain path", p)
+	}
+	return ""
 }
 
 // validHeaderName reports whether s is an RFC 9110 token.

@@ -103,7 +103,7 @@ func TestParseMalformed(t *testing.T) {
 		{"no version", `{"fargateUrl": "http://a"}`, outputs.AppVersion, "version check"},
 		{"no region", `{"appVersion": "1", "adminKey": "k", "lambdaAdminUrl": "https://a"}`, outputs.AwsRegion, "IAM-protected"},
 		{"no admin key", `{"appVersion": "1", "awsRegion": "r", "lambdaAdminUrl": "https://a"}`, outputs.AdminKey, "admin API key"},
-		{"health path", `{` + base + `, "healthPath": "info/health", "fargateUrl": "http://a"}`, outputs.HealthPath, "starting with /"},
+		{"health path", `{` + base + `, "healthPath": "info/health", "fargateUrl": "http://a"}`, outputs.HealthPath, "does not start with /"},
 		{"header name", `{` + base + `, "adminKeyHeader": "x key", "fargateUrl": "http://a"}`, outputs.AdminKeyHeader, "header name"},
 		{"string as object", `{` + base + `, "appVersion": {"v":1}, "fargateUrl": "http://a"}`, outputs.AppVersion, "got an object"},
 	}
