@@ -54,6 +54,7 @@ type options struct {
 	targets                            listFlag
 	json                               bool
 	timeout, backoff, maxBackoff       time.Duration
+	readiness, readinessEC2, deadline  time.Duration
 	attempts                           int
 	origin, expectVersion              string
 	payload                            int
@@ -71,6 +72,9 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.BoolVar(&o.json, "json", false, "print the report as JSON on stdout (rows go to stderr)")
 	fs.StringVar(&o.junit, "junit", "", "also write a JUnit XML report to this file")
 	fs.DurationVar(&o.timeout, "timeout", def.CheckTimeout, "time budget of each check, retries included")
+	fs.DurationVar(&o.readiness, "readiness", def.Readiness, "how long a target may take to answer at all before its checks start (all but ec2)")
+	fs.DurationVar(&o.readinessEC2, "readiness-ec2", def.ReadinessEC2, "the same for ec2, whose fresh instance installs the app after up")
+	fs.DurationVar(&o.deadline, "deadline", def.Deadline, "bound on the whole run; what is still running then fails with \"deadline\" (0: none)")
 	fs.IntVar(&o.attempts, "attempts", def.Retry.Attempts, "tries per request on transient answers (refused, 502/503/504)")
 	fs.DurationVar(&o.backoff, "backoff", def.Retry.Initial, "first retry backoff, doubling per try")
 	fs.DurationVar(&o.maxBackoff, "max-backoff", def.Retry.Max, "retry backoff cap")
@@ -91,6 +95,10 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 		return nil, errors.New("give exactly one of -stack NAME or -outputs FILE|-")
 	case o.timeout <= 0:
 		return nil, errors.New("-timeout must be positive")
+	case o.readiness <= 0 || o.readinessEC2 <= 0:
+		return nil, errors.New("-readiness and -readiness-ec2 must be positive")
+	case o.deadline < 0:
+		return nil, errors.New("-deadline must not be negative")
 	case o.attempts < 1:
 		return nil, errors.New("-attempts must be at least 1")
 	case o.backoff < 0 || o.maxBackoff < 0:
@@ -145,6 +153,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	rep, err := smoke.Run(ctx, outs,
 		smoke.WithTargets(o.targets...),
 		smoke.WithCheckTimeout(o.timeout),
+		smoke.WithReadiness(o.readiness, o.readinessEC2),
+		smoke.WithDeadline(o.deadline),
 		smoke.WithRetry(smoke.RetryPolicy{Attempts: o.attempts, Initial: o.backoff, Max: o.maxBackoff}),
 		smoke.WithOrigin(o.origin),
 		smoke.WithExpectVersion(o.expectVersion),

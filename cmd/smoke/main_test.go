@@ -52,7 +52,7 @@ func stackJSON(t *testing.T, f smoketest.Faults) string {
 	return string(b)
 }
 
-var fast = []string{"-attempts", "2", "-backoff", "1ms", "-timeout", "5s", "-payload-bytes", "2048"}
+var fast = []string{"-attempts", "2", "-backoff", "1ms", "-timeout", "5s", "-payload-bytes", "2048", "-readiness", "2s", "-deadline", "1m"}
 
 func runCmd(stdin string, args ...string) (int, string, string) {
 	var out, errb bytes.Buffer
@@ -168,6 +168,8 @@ func TestRunUsageAndMalformed(t *testing.T) {
 		{"unknown flag", "", []string{"-nope"}, "flag provided but not defined"},
 		{"stray argument", "", []string{"-outputs", "-", "extra"}, `unexpected argument "extra"`},
 		{"bad attempts", "", []string{"-outputs", "-", "-attempts", "0"}, "-attempts"},
+		{"bad readiness", "", []string{"-outputs", "-", "-readiness", "0s"}, "-readiness"},
+		{"bad deadline", "", []string{"-outputs", "-", "-deadline", "-1s"}, "-deadline"},
 		{"missing file", "", []string{"-outputs", "/nonexistent/outputs.json"}, "no such file"},
 		{"not json", "pulumi: error", []string{"-outputs", "-"}, "stdin is not a JSON object"},
 		{"bad scheme", `{"appVersion":"1","fargateUrl":"ftp://x"}`, []string{"-outputs", "-"}, `output "fargateUrl": has scheme "ftp"`},
