@@ -43,7 +43,6 @@ type App struct {
 	hits      atomic.Int64 // requests seen
 	mux       *http.ServeMux
 	extra     *http.ServeMux // routes added by Handle, tried first
-	extraN    atomic.Int64
 }
 
 // Faults are the broken variants: each breaks what one check verifies.
@@ -124,7 +123,6 @@ func (a *App) WithKey(header, key string) *App { a.keyHeader, a.key = header, ke
 // and CORS layers; it wins over a built-in route of the same path.
 func (a *App) Handle(pattern string, h http.Handler) {
 	a.extra.Handle(pattern, h)
-	a.extraN.Add(1)
 }
 
 // Hits counts the requests the app has seen.
@@ -186,11 +184,9 @@ func (a *App) inner(w http.ResponseWriter, r *http.Request) {
 	if a.cors(w, r) {
 		return
 	}
-	if a.extraN.Load() > 0 {
-		if h, pattern := a.extra.Handler(r); pattern != "" {
-			h.ServeHTTP(w, r)
-			return
-		}
+	if h, pattern := a.extra.Handler(r); pattern != "" {
+		h.ServeHTTP(w, r)
+		return
 	}
 	a.mux.ServeHTTP(w, r)
 }

@@ -101,6 +101,7 @@ func decodeBody(w http.ResponseWriter, r *http.Request, v any) bool {
 		}
 		writeJSON(w, 400, map[string]any{"detail": []any{map[string]any{"type": "json_invalid", "loc": []any{"body", pos}, "msg": "JSON decode error", "input": map[string]any{}, "ctx": map[string]any{"error": msg}}}})
 	case errors.As(err, &typ):
+		// Only integer fields are typed in the bodies the fake decodes.
 		var obj map[string]any
 		_ = json.Unmarshal(raw, &obj)
 		writeJSON(w, 400, map[string]any{"detail": []any{map[string]any{"type": "int_parsing", "loc": []any{"body", typ.Field},
@@ -111,18 +112,11 @@ func decodeBody(w http.ResponseWriter, r *http.Request, v any) bool {
 	return false
 }
 
-// intField accepts a JSON integer or a string holding one, as pydantic's
-// lax mode does.
-type intField struct{ n *int }
-
-func (f *intField) UnmarshalJSON(b []byte) error {
-	s := strings.Trim(string(b), `"`)
-	n, err := strconv.Atoi(s)
-	if err != nil {
-		return &json.UnmarshalTypeError{Value: "string", Type: nil}
-	}
-	f.n = &n
-	return nil
+// laxInt reads a JSON integer or a string holding one, as pydantic's lax
+// mode does.
+func laxInt(raw json.RawMessage) (int, bool) {
+	n, err := strconv.Atoi(strings.Trim(string(raw), `"`))
+	return n, err == nil
 }
 
 func (a *App) create(w http.ResponseWriter, r *http.Request) {
@@ -138,15 +132,15 @@ func (a *App) create(w http.ResponseWriter, r *http.Request) {
 	}
 	size := 0
 	if len(req.FileSizeBytes) > 0 && string(req.FileSizeBytes) != "null" {
-		var f intField
-		if f.UnmarshalJSON(req.FileSizeBytes) != nil {
+		n, ok := laxInt(req.FileSizeBytes)
+		if !ok {
 			var input any
 			_ = json.Unmarshal(req.FileSizeBytes, &input)
 			writeJSON(w, 400, map[string]any{"detail": []any{map[string]any{"type": "int_parsing", "loc": []any{"body", "file_size_bytes"},
 				"msg": "Input should be a valid integer, unable to parse string as an integer", "input": input}}})
 			return
 		}
-		size = *f.n
+		size = n
 	}
 	b := make([]byte, 6)
 	_, _ = rand.Read(b)
