@@ -122,7 +122,7 @@ func TestBrokenVariantsFail(t *testing.T) {
 		{name: "upload token not enforced, gate off", kind: outputs.ContainerApp, faults: faults{NoAuth: true, GateOff: true}, token: true, check: CheckUploadAuth, reason: "upload token not enforced"},
 		{name: "download corrupted", kind: outputs.ContainerApp, faults: faults{CorruptDownload: true}, token: true, check: CheckRoundTrip, reason: "sha256"},
 		{name: "info catch-all", kind: outputs.UserAPI, faults: faults{InfoCatchAll: true}, check: CheckRoundTrip, reason: "want 404"},
-		{name: "hanging", kind: outputs.UserAPI, faults: faults{Hang: make(chan struct{})}, check: CheckReady, reason: "no answer within the readiness budget 1s (-readiness)"},
+		{name: "hanging", kind: outputs.UserAPI, faults: faults{Hang: make(chan struct{})}, check: CheckReady, reason: "no answer within the readiness budget 3s (-readiness)"},
 		{name: "hanging admin", kind: outputs.AdminAPI, faults: faults{Hang: make(chan struct{})}, check: CheckHealth, reason: "check timeout"},
 		{
 			name: "refused", kind: outputs.UserAPI, check: CheckReady, reason: "connection refused",

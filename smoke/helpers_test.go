@@ -30,7 +30,7 @@ func testOptions(extra ...Option) []Option {
 		WithCheckTimeout(5 * time.Second),
 		WithCredentials(staticCreds(testCreds)),
 		WithPayloadBytes(4096),
-		WithReadiness(time.Second, time.Second),
+		WithReadiness(3*time.Second, 3*time.Second), // generous: a loaded CI machine is slow to answer
 	}, extra...)
 }
 

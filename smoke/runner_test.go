@@ -86,7 +86,7 @@ func TestRefusedIsRetriedThenFails(t *testing.T) {
 	assert.Equal(t, Fail, got[CheckReady].Verdict)
 	assert.Greater(t, got[CheckReady].Retries, fastRetry.Attempts, "retried for the whole budget, not for the retry policy's attempts")
 	assert.Contains(t, got[CheckReady].Reason, "connection refused")
-	assert.Contains(t, got[CheckReady].Reason, "readiness budget 1s")
+	assert.Contains(t, got[CheckReady].Reason, "readiness budget 3s")
 	for _, c := range []string{CheckTLS, CheckHealth, CheckRoundTrip} {
 		assert.Equal(t, Skip, got[c].Verdict, c)
 	}
