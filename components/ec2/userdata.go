@@ -31,6 +31,8 @@ type Script struct {
 	AppEnv       map[string]string // plain app environment
 	SecretParams map[string]string // env var name -> SSM SecureString parameter name
 	TLSParameter string            // SSM prefix of cert/key, "" for self-signed
+	Domain       string            // name to obtain an ACME certificate for, "" for none
+	AcmeServer   string            // ACME directory URL, with Domain
 }
 
 // Render returns the runnable script: shebang, header, then install.sh
@@ -62,6 +64,10 @@ func (s Script) Render() string {
 	}
 	if s.TLSParameter != "" {
 		assign("TLS_PARAMETER", s.TLSParameter)
+	}
+	if s.Domain != "" {
+		assign("DOMAIN", s.Domain)
+		assign("ACME_SERVER", s.AcmeServer)
 	}
 	body := installScript
 	if strings.HasPrefix(body, "#!") {
@@ -107,6 +113,8 @@ func (a *ServerArgs) script(params *secretParameters) (Script, pulumi.StringMap)
 		Region:       a.Region,
 		SecretParams: params.names,
 		TLSParameter: a.TLSParameter,
+		Domain:       a.acmeDomain(),
+		AcmeServer:   a.acmeServer(),
 	}, a.Runtime.Env
 }
 
