@@ -98,7 +98,7 @@ func (t *targetRun) runAll(ctx context.Context, tix int, red redactor, out chan<
 		out <- r
 		return
 	}
-	for i, c := range checksFor(t.ep) {
+	for i, c := range withRedirect(t.ep, checksFor(t.ep)) {
 		r := base
 		r.Check, r.order = c.name, i
 		start := time.Now()

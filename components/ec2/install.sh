@@ -422,6 +422,7 @@ main() {
 		render_unit
 		;;
 	renewal)
+		validate_acme
 		render_renewal_service
 		render_renewal_timer
 		;;

@@ -13,11 +13,11 @@ func (a *ServiceArgs) servesHTTPS() bool {
 	return a.CertificateArn != "" || (a.DomainName != "" && a.HostedZoneID != "")
 }
 
-// certificateArn is the certificate of the HTTPS listener: the one brought, or
+// listenerCertificate is the certificate of the HTTPS listener: the one brought, or
 // an ACM certificate for DomainName validated by DNS in the zone. The ARN comes
 // from the validation resource, so the listener is created only once ACM has
 // issued the certificate (an unissued one makes CreateListener fail).
-func certificateArn(ctx *pulumi.Context, name string, a *ServiceArgs, parent pulumi.ResourceOrInvokeOption) (pulumi.StringOutput, error) {
+func listenerCertificate(ctx *pulumi.Context, name string, a *ServiceArgs, parent pulumi.ResourceOrInvokeOption) (pulumi.StringOutput, error) {
 	if a.CertificateArn != "" {
 		return pulumi.String(a.CertificateArn).ToStringOutput(), nil
 	}

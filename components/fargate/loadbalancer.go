@@ -96,7 +96,7 @@ func newLoadBalancer(ctx *pulumi.Context, name string, a *ServiceArgs, n *networ
 		return out, nil
 	}
 
-	cert, err := certificateArn(ctx, name, a, parent)
+	cert, err := listenerCertificate(ctx, name, a, parent)
 	if err != nil {
 		return nil, err
 	}
