@@ -8,7 +8,7 @@
 #   secrets  ExecStartPre of the unit (the copy installed by `run`): refresh the
 #            EnvironmentFile from SSM, so a rotated token needs only a restart
 #   unit     print the systemd unit `run` would write; changes nothing (for tests)
-#   renewal  print the certificate renewal service and timer; changes nothing (for tests)
+#   renewal  print acme.sh's renewal units; changes nothing (for tests)
 # Idempotent: a second run changes nothing but restarting the services.
 #
 # Inputs, as variables (the header) or environment; the mode may also be $1:
@@ -22,11 +22,7 @@
 #                              values are SecureString parameters fetched at start
 #   SGRAPH_SEND_TLS_PARAMETER  SSM prefix holding <prefix>/cert and <prefix>/key (PEM);
 #                              empty: a self-signed certificate for the public DNS name
-#   SGRAPH_SEND_DOMAIN         with no TLS parameter: the instance's DNS name; certbot obtains
-#                              its certificate by ACME DNS-01 in Route 53 and a systemd timer
-#                              renews it (the instance role may change only its challenge TXT)
-#   SGRAPH_SEND_ACME_SERVER    ACME directory URL for SGRAPH_SEND_DOMAIN (Let's Encrypt staging
-#                              or production)
+#   SGRAPH_SEND_DOMAIN         no TLS parameter: certbot gets the certificate (acme.sh)
 #
 # TLS: nginx terminates TLS on 443 and proxies to uvicorn on 127.0.0.1, so the app
 # runs unprivileged with no capability and never reads the private key.
@@ -42,7 +38,6 @@ APP_ENV="${SGRAPH_SEND_APP_ENV:-}"
 SECRET_PARAMS="${SGRAPH_SEND_SECRET_PARAMS:-}"
 TLS_PARAMETER="${SGRAPH_SEND_TLS_PARAMETER:-}"
 DOMAIN="${SGRAPH_SEND_DOMAIN:-}"
-ACME_SERVER="${SGRAPH_SEND_ACME_SERVER:-}"
 
 readonly APP_USER=sgraph-send
 readonly APP_HOME=/var/lib/sgraph-send
@@ -54,14 +49,10 @@ readonly SELF=/usr/local/sbin/sgraph-send-setup
 readonly UNIT=/etc/systemd/system/sgraph-send.service
 readonly ENTRY=sgraph_ai_app_send__docker.app:create_app
 readonly PACKAGES=(python3.12 python3.12-pip nginx openssl awscli-2)
-# certbot lives in its own root-owned virtualenv (AL2023 ships no certbot
-# package); certbot, its Route 53 plugin and acme are released together.
+# certbot in its own virtualenv: AL2023 has no certbot package.
 readonly CERTBOT_VENV=/opt/sgraph-send/certbot
 readonly CERTBOT_VERSION=5.8.0
 readonly CERTBOT_PINS=("certbot==$CERTBOT_VERSION" "certbot-dns-route53==$CERTBOT_VERSION" "acme==$CERTBOT_VERSION")
-readonly CERT_NAME=sgraph-send
-readonly RENEW_UNIT=/etc/systemd/system/sgraph-send-certbot
-readonly RELOAD_NGINX="systemctl try-reload-or-restart nginx.service"
 
 log() { printf 'sgraph-send-setup [%s]: %s\n' "$MODE" "$*" >&2; }
 die() {
@@ -240,82 +231,11 @@ tls_self_signed() {
 	log "self-signed certificate for $san"
 }
 
-# install_certbot: at bake (so a baked AMI needs no pip at boot) and at run
-# when a domain is set; a second call with the pinned version changes nothing.
+# At bake (a baked AMI needs no pip at boot) and at run with a domain.
 install_certbot() {
 	[[ -x "$CERTBOT_VENV/bin/python" ]] || python3.12 -m venv "$CERTBOT_VENV"
-	if [[ "$("$CERTBOT_VENV/bin/certbot" --version 2>/dev/null || true)" == "certbot $CERTBOT_VERSION" ]]; then
-		log "certbot $CERTBOT_VERSION already installed"
-		return
-	fi
-	"$CERTBOT_VENV/bin/python" -m pip install --no-cache-dir --upgrade pip
+	[[ "$("$CERTBOT_VENV/bin/certbot" --version 2>/dev/null || true)" != "certbot $CERTBOT_VERSION" ]] || return 0
 	"$CERTBOT_VENV/bin/python" -m pip install --no-cache-dir "${CERTBOT_PINS[@]}"
-}
-
-validate_acme() {
-	[[ "$DOMAIN" =~ ^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{1,62}$ ]] || die "SGRAPH_SEND_DOMAIN must be a lowercase DNS name, got '$DOMAIN'"
-	[[ "$ACME_SERVER" =~ ^https://[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$ ]] || die "SGRAPH_SEND_ACME_SERVER must be an https ACME directory URL, got '$ACME_SERVER'"
-}
-
-# The renewal service and its timer: twice a day, as ACME CAs ask; certbot
-# renews only within 30 days of expiry and reloads nginx only after a renewal.
-render_renewal_service() {
-	cat <<EOF
-[Unit]
-Description=Renew the SGraph Send certificate for $DOMAIN (certbot, Route 53 DNS-01)
-Wants=network-online.target
-After=network-online.target
-
-[Service]
-Type=oneshot
-Environment="AWS_DEFAULT_REGION=$REGION"
-ExecStart=$CERTBOT_VENV/bin/certbot renew --quiet --cert-name $CERT_NAME --deploy-hook "$RELOAD_NGINX"
-EOF
-}
-
-render_renewal_timer() {
-	cat <<EOF
-[Unit]
-Description=Twice-daily renewal check of the SGraph Send certificate
-
-[Timer]
-OnCalendar=*-*-* 00,12:00:00
-RandomizedDelaySec=1h
-Persistent=true
-
-[Install]
-WantedBy=timers.target
-EOF
-}
-
-write_renewal() {
-	local service timer
-	service="$(render_renewal_service)"
-	timer="$(render_renewal_timer)"
-	printf '%s\n' "$service" >"$RENEW_UNIT.service"
-	printf '%s\n' "$timer" >"$RENEW_UNIT.timer"
-	chmod 0644 "$RENEW_UNIT.service" "$RENEW_UNIT.timer"
-	systemctl daemon-reload
-	systemctl enable --now sgraph-send-certbot.timer
-}
-
-# tls_acme obtains the certificate for DOMAIN by DNS-01 (no inbound port:
-# only 443 is open) and points nginx's certificate paths at certbot's live
-# copies, so a renewal needs only an nginx reload.
-tls_acme() {
-	validate_acme
-	install_certbot
-	local live="/etc/letsencrypt/live/$CERT_NAME"
-	AWS_DEFAULT_REGION="$REGION" "$CERTBOT_VENV/bin/certbot" certonly --non-interactive --agree-tos \
-		--register-unsafely-without-email --server "$ACME_SERVER" \
-		--authenticator dns-route53 --domain "$DOMAIN" --cert-name "$CERT_NAME" \
-		--key-type ecdsa --keep-until-expiring --deploy-hook "$RELOAD_NGINX" ||
-		die "certbot could not obtain a certificate for $DOMAIN from $ACME_SERVER (see /var/log/letsencrypt/letsencrypt.log)"
-	[[ -s "$live/fullchain.pem" && -s "$live/privkey.pem" ]] || die "certbot left no certificate in $live"
-	ln -sfn "$live/fullchain.pem" "$TLS_DIR/cert.pem"
-	ln -sfn "$live/privkey.pem" "$TLS_DIR/key.pem"
-	write_renewal
-	log "certificate for $DOMAIN from $ACME_SERVER, renewed by sgraph-send-certbot.timer"
 }
 
 configure_tls() {

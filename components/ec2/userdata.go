@@ -16,6 +16,13 @@ import (
 //go:embed install.sh
 var installScript string
 
+// acmeScript is acme.sh: the certbot functions install.sh calls when the
+// instance has a name (SGRAPH_SEND_DOMAIN); rendered in only then, so the
+// script stays small where it is not needed (the bake, no domain).
+//
+//go:embed acme.sh
+var acmeScript string
+
 // InstallScript returns install.sh as embedded (for tests and tools).
 func InstallScript() string { return installScript }
 
@@ -74,6 +81,9 @@ func (s Script) Render() string {
 		if i := strings.IndexByte(body, '\n'); i >= 0 {
 			body = body[i+1:]
 		}
+	}
+	if s.Domain != "" {
+		b.WriteString(acmeScript)
 	}
 	b.WriteString(body)
 	return b.String()
