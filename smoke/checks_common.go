@@ -9,29 +9,6 @@ import (
 	"github.com/sgraph-ai/sgraph-send-infra/outputs"
 )
 
-// checkTLS makes the TLS rule visible as its own row: https targets verify
-// the chain unless the outputs declare the certificate self-signed.
-func checkTLS(ctx context.Context, t *targetRun) (string, error) {
-	if t.ep.URL.Scheme != "https" {
-		return "", skipf("plain http: no certificate to verify")
-	}
-	if t.ep.InsecureTLS {
-		return "", skipf("outputs declare the certificate self-signed: chain not verified")
-	}
-	// Any HTTP answer proves the handshake verified; unsigned on purpose so
-	// the IAM layer's 403 counts too.
-	rq := request{method: http.MethodGet, path: t.cfg.HealthPath, unsigned: true}
-	res, err := t.do(ctx, rq)
-	if err != nil {
-		return "", err
-	}
-	if res.tls == nil || len(res.tls.PeerCertificates) == 0 {
-		return "", fmt.Errorf("https answered without a TLS connection state")
-	}
-	leaf := res.tls.PeerCertificates[0]
-	return fmt.Sprintf("chain verified, certificate expires %s", leaf.NotAfter.UTC().Format("2006-01-02")), nil
-}
-
 // checkHealth: GET health → 200 {"status":"ok"} from the app itself.
 func checkHealth(ctx context.Context, t *targetRun) (string, error) {
 	rq := request{method: http.MethodGet, path: t.cfg.HealthPath, adminKey: t.isAdmin()}

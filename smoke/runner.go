@@ -107,7 +107,7 @@ func (t *targetRun) runAll(ctx context.Context, tix int, red redactor, out chan<
 		out <- r
 		return
 	}
-	checks := append([]check{{CheckReady, checkReady, false}}, checksFor(t.ep)...)
+	checks := append([]check{{CheckReady, checkReady, false}}, withRedirect(t.ep, checksFor(t.ep))...)
 	skipAll, skipUnhealthy := "", ""
 	for i, c := range checks {
 		r := base

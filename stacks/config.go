@@ -33,6 +33,7 @@ type Config struct {
 	Tags             map[string]string // default tags every taggable resource carries
 	LogRetentionDays int
 	Contract         AppContract
+	Domain           DomainConfig // stack DNS name and zone (stacks/domain.go)
 	Secrets          Secrets
 	Image            ImageConfig
 	Gcp              GcpConfig
@@ -85,6 +86,7 @@ func Load(ctx *pulumi.Context) (*Config, error) {
 	c.LogRetentionDays = loadLogRetention(r)
 	c.Contract = loadContract(r)
 	c.Secrets = loadSecrets(r, c)
+	c.Domain = loadDomain(r)
 	if c.needsGcpImage() {
 		c.Gcp = loadGcp(r, c)
 	}

@@ -24,6 +24,12 @@ type EC2Config struct {
 	BakeAmi bool
 	// BakeParentAmi is the bake's starting image; "" resolves AmiParameter.
 	BakeParentAmi string
+	// DomainName, with the stack's domain on, is the instance's name: an
+	// Elastic IP with an A record, and (without TLSParameter) an ACME
+	// certificate obtained at boot by DNS-01 in HostedZoneID from AcmeServer.
+	DomainName   string
+	HostedZoneID string
+	AcmeServer   string // ACME directory URL
 }
 
 var ec2Target = target{name: "ec2", load: loadEC2, deploy: deployEC2}
@@ -74,7 +80,28 @@ func loadEC2(r *reader, c *Config) {
 	if e.BakeAmi && e.BakeParentAmi == "" && e.AmiParameter == "" {
 		r.fail("ec2BakeAmi", "true", "the bake has no source image: set ec2BakeParentAmi to an AL2023 AMI id or ec2AmiSsmParameter to %s (or `pulumi config set ec2BakeAmi false`)", ec2.AL2023Parameter)
 	}
+	loadEC2Domain(r, c, &e)
 	c.EC2 = e
+}
+
+// loadEC2Domain resolves the instance's name and ACME server, and refuses a
+// prod instance without a trusted certificate.
+func loadEC2Domain(r *reader, c *Config, e *EC2Config) {
+	name := r.str("ec2DomainName")
+	server := acmeServer(r, c.Environment.Prod(), r.str("ec2AcmeServer"))
+	switch {
+	case c.Domain.On():
+		e.DomainName = targetName(r, c.Domain, "ec2DomainName", name, "ec2")
+		e.HostedZoneID = c.Domain.HostedZoneID
+		e.AcmeServer = server
+		if c.Environment.Prod() && server == AcmeStaging && e.TLSParameter == "" {
+			r.fail("ec2AcmeServer", "staging", "prod needs a publicly trusted certificate; staging issues untrusted ones: `pulumi config set ec2AcmeServer production` (or \"\")")
+		}
+	case name != "":
+		r.fail("ec2DomainName", name, "a name for the instance needs domain and hostedZoneId (its record and certificate live in that zone); or set it to \"\"")
+	case e.TLSParameter == "" && c.Environment.Prod():
+		r.fail("domain", "", "prod EC2 would serve a self-signed certificate and the harness would send the upload token unverified. Set domain and hostedZoneId (`pulumi config set domain send.example.org`, `pulumi config set hostedZoneId Z...`: a Let's Encrypt certificate for ec2.<domain>), or ec2TlsCertificateParameter; or remove ec2 from targets")
+	}
 }
 
 func deployEC2(ctx *pulumi.Context, c *Config, s *shared) (exports, error) {
@@ -93,8 +120,8 @@ func deployEC2(ctx *pulumi.Context, c *Config, s *shared) (exports, error) {
 			_ = ctx.Log.Warn("ec2: prod follows the latest AL2023 AMI, so an up after an AWS release replaces the instance; pin it with `pulumi config set ec2AmiId <ec2AmiId output>`", nil)
 		}
 	}
-	if e.TLSParameter == "" && c.Environment.Prod() {
-		_ = ctx.Log.Warn("ec2: prod serves a self-signed certificate; store a real one in SSM and set ec2TlsCertificateParameter", nil)
+	if e.TLSParameter == "" && e.DomainName == "" {
+		_ = ctx.Log.Warn("ec2: serves a self-signed certificate (ec2TlsSelfSigned); set domain and hostedZoneId for a trusted one", nil)
 	}
 	tags := pulumi.ToStringMap(c.Tags)
 	srv, err := ec2.NewServer(ctx, c.Name("ec2"), &ec2.ServerArgs{
@@ -107,6 +134,9 @@ func deployEC2(ctx *pulumi.Context, c *Config, s *shared) (exports, error) {
 		BucketArn:    s.BucketArn,
 		SecretPrefix: "/sgraph-send/" + c.Stack + "/ec2",
 		TLSParameter: e.TLSParameter,
+		DomainName:   e.DomainName,
+		HostedZoneID: e.HostedZoneID,
+		AcmeServer:   e.AcmeServer,
 		Tags:         tags,
 	})
 	if err != nil {

@@ -20,6 +20,9 @@ type FargateConfig struct {
 	CertificateArn string
 	// DomainName is the name the certificate covers, pointed at the ALB; the URL uses it.
 	DomainName string
+	// HostedZoneID, with the stack's domain on, is where the program validates
+	// a certificate for DomainName and writes its alias; "" for none.
+	HostedZoneID string
 	// ScaleToZeroCron is an App Auto Scaling schedule (UTC) that scales to zero; empty: none.
 	ScaleToZeroCron string
 	// PrivateSubnetIds moves the tasks off the default subnets (no public IP).
@@ -52,12 +55,18 @@ func loadFargate(r *reader, c *Config) {
 	if f.CertificateArn != "" && !fargate.ValidCertificateArn(f.CertificateArn) {
 		r.fail("fargateCertificateArn", f.CertificateArn, "not an ACM certificate ARN: arn:aws:acm:<region>:<12-digit account>:certificate/<uuid>, in the stack's region; empty serves HTTP only")
 	}
-	if f.DomainName != "" {
+	f.DomainName = targetName(r, c.Domain, "fargateDomainName", f.DomainName, "fargate")
+	if c.Domain.On() {
+		f.HostedZoneID = c.Domain.HostedZoneID
+	} else if f.CertificateArn == "" && c.Environment.Prod() {
+		r.fail("domain", "", "prod Fargate would serve HTTP: the upload token would cross the internet in clear. Set domain and hostedZoneId (`pulumi config set domain send.example.org`, `pulumi config set hostedZoneId Z...`: a managed certificate for fargate.<domain>), or fargateCertificateArn; or remove fargate from targets")
+	}
+	if f.DomainName != "" && !c.Domain.On() {
 		switch {
 		case !fargate.ValidDomainName(f.DomainName):
 			r.fail("fargateDomainName", f.DomainName, "not a lowercase DNS name like send.example.com")
 		case f.CertificateArn == "":
-			r.fail("fargateDomainName", f.DomainName, "a domain needs fargateCertificateArn (a certificate covering it)")
+			r.fail("fargateDomainName", f.DomainName, "a name needs fargateCertificateArn (a certificate covering it), or set domain and hostedZoneId to have one issued")
 		}
 	}
 	if f.ScaleToZeroCron != "" && !fargate.ValidSchedule(f.ScaleToZeroCron) {
@@ -96,6 +105,7 @@ func deployFargate(ctx *pulumi.Context, c *Config, s *shared) (exports, error) {
 		Destroyable:                !prod,
 		CertificateArn:             f.CertificateArn,
 		DomainName:                 f.DomainName,
+		HostedZoneID:               f.HostedZoneID,
 		TaskSubnetIds:              f.PrivateSubnetIds,
 		BucketArn:                  s.BucketArn,
 		LogRetentionDays:           c.LogRetentionDays,

@@ -44,6 +44,13 @@ type ServerArgs struct {
 	// TLSParameter, when set, is an SSM path holding <path>/cert and <path>/key
 	// (PEM); empty means a self-signed certificate generated at boot.
 	TLSParameter string
+	// DomainName, with HostedZoneID, is the instance's name: an Elastic IP
+	// and an A record in the zone, and (without TLSParameter) a certificate
+	// obtained at boot by ACME DNS-01 from AcmeServer (acme.go). Empty: the
+	// instance's public DNS name and a self-signed certificate.
+	DomainName   string
+	HostedZoneID string
+	AcmeServer   string // ACME directory URL, e.g. AcmeProduction
 	// Tags are applied to every taggable resource (and the root volume).
 	Tags pulumi.StringMap
 }
@@ -99,8 +106,14 @@ func NewServer(ctx *pulumi.Context, name string, args *ServerArgs, opts ...pulum
 	s.InstanceID = inst.ID().ToStringOutput()
 	s.PublicDNS = inst.PublicDns
 	s.URL = inst.PublicDns.ApplyT(func(dns string) string { return "https://" + dns }).(pulumi.StringOutput)
+	if args.DomainName != "" {
+		if _, err := newAddress(ctx, name, args, inst, parent); err != nil {
+			return nil, err
+		}
+		s.URL = pulumi.String("https://" + args.DomainName).ToStringOutput()
+	}
 	s.AmiID = inst.Ami
-	s.TLSSelfSigned = pulumi.Bool(args.TLSParameter == "").ToBoolOutput()
+	s.TLSSelfSigned = pulumi.Bool(args.untrusted()).ToBoolOutput()
 	if err := ctx.RegisterResourceOutputs(s, pulumi.Map{
 		"url": s.URL, "instanceId": s.InstanceID, "publicDns": s.PublicDNS,
 		"amiId": s.AmiID, "tlsSelfSigned": s.TLSSelfSigned,
@@ -192,6 +205,7 @@ func (a *ServerArgs) validate() error {
 	if a.TLSParameter != "" {
 		add("TLSParameter", a.TLSParameter, SSMPathProblem(a.TLSParameter))
 	}
+	problems = append(problems, a.domainProblems()...)
 	if len(problems) > 0 {
 		return errors.New("ec2: " + strings.Join(problems, "; "))
 	}

@@ -8,6 +8,7 @@
 #   secrets  ExecStartPre of the unit (the copy installed by `run`): refresh the
 #            EnvironmentFile from SSM, so a rotated token needs only a restart
 #   unit     print the systemd unit `run` would write; changes nothing (for tests)
+#   renewal  print acme.sh's renewal units; changes nothing (for tests)
 # Idempotent: a second run changes nothing but restarting the services.
 #
 # Inputs, as variables (the header) or environment; the mode may also be $1:
@@ -21,6 +22,7 @@
 #                              values are SecureString parameters fetched at start
 #   SGRAPH_SEND_TLS_PARAMETER  SSM prefix holding <prefix>/cert and <prefix>/key (PEM);
 #                              empty: a self-signed certificate for the public DNS name
+#   SGRAPH_SEND_DOMAIN         no TLS parameter: certbot gets the certificate (acme.sh)
 #
 # TLS: nginx terminates TLS on 443 and proxies to uvicorn on 127.0.0.1, so the app
 # runs unprivileged with no capability and never reads the private key.
@@ -35,6 +37,7 @@ REGION="${SGRAPH_SEND_REGION:-}"
 APP_ENV="${SGRAPH_SEND_APP_ENV:-}"
 SECRET_PARAMS="${SGRAPH_SEND_SECRET_PARAMS:-}"
 TLS_PARAMETER="${SGRAPH_SEND_TLS_PARAMETER:-}"
+DOMAIN="${SGRAPH_SEND_DOMAIN:-}"
 
 readonly APP_USER=sgraph-send
 readonly APP_HOME=/var/lib/sgraph-send
@@ -46,6 +49,10 @@ readonly SELF=/usr/local/sbin/sgraph-send-setup
 readonly UNIT=/etc/systemd/system/sgraph-send.service
 readonly ENTRY=sgraph_ai_app_send__docker.app:create_app
 readonly PACKAGES=(python3.12 python3.12-pip nginx openssl awscli-2)
+# certbot in its own virtualenv: AL2023 has no certbot package.
+readonly CERTBOT_VENV=/opt/sgraph-send/certbot
+readonly CERTBOT_VERSION=5.8.0
+readonly CERTBOT_PINS=("certbot==$CERTBOT_VERSION" "certbot-dns-route53==$CERTBOT_VERSION" "acme==$CERTBOT_VERSION")
 
 log() { printf 'sgraph-send-setup [%s]: %s\n' "$MODE" "$*" >&2; }
 die() {
@@ -224,10 +231,19 @@ tls_self_signed() {
 	log "self-signed certificate for $san"
 }
 
+# At bake (a baked AMI needs no pip at boot) and at run with a domain.
+install_certbot() {
+	[[ -x "$CERTBOT_VENV/bin/python" ]] || python3.12 -m venv "$CERTBOT_VENV"
+	[[ "$("$CERTBOT_VENV/bin/certbot" --version 2>/dev/null || true)" != "certbot $CERTBOT_VERSION" ]] || return 0
+	"$CERTBOT_VENV/bin/python" -m pip install --no-cache-dir "${CERTBOT_PINS[@]}"
+}
+
 configure_tls() {
 	install -d -m 0755 "$TLS_DIR"
 	if [[ -n "$TLS_PARAMETER" ]]; then
 		tls_from_ssm
+	elif [[ -n "$DOMAIN" ]]; then
+		tls_acme
 	else
 		tls_self_signed
 	fi
@@ -302,6 +318,7 @@ main() {
 		install_packages
 		ensure_user
 		install_app
+		install_certbot
 		dnf clean all
 		;;
 	run)
@@ -324,8 +341,13 @@ main() {
 		validate
 		render_unit
 		;;
+	renewal)
+		validate_acme
+		render_renewal_service
+		render_renewal_timer
+		;;
 	*)
-		die "unknown mode '$MODE'; use run, bake, secrets or unit"
+		die "unknown mode '$MODE'; use run, bake, secrets, unit or renewal"
 		;;
 	esac
 }

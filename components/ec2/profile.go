@@ -48,6 +48,9 @@ func newServerProfile(ctx *pulumi.Context, name string, args *ServerArgs, params
 	if err != nil {
 		return nil, err
 	}
+	if err := newAcmePolicy(ctx, name, args, role, opts...); err != nil {
+		return nil, err
+	}
 	doc := pulumi.All(args.BucketArn, role.Arn, params.arns.ToStringArrayOutput()).ApplyT(func(v []any) (string, error) {
 		return serverPolicy(v[0].(string), v[1].(string), v[2].([]string), args.Region, args.TLSParameter)
 	}).(pulumi.StringOutput)

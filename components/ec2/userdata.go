@@ -16,6 +16,13 @@ import (
 //go:embed install.sh
 var installScript string
 
+// acmeScript is acme.sh: the certbot functions install.sh calls when the
+// instance has a name (SGRAPH_SEND_DOMAIN); rendered in only then, so the
+// script stays small where it is not needed (the bake, no domain).
+//
+//go:embed acme.sh
+var acmeScript string
+
 // InstallScript returns install.sh as embedded (for tests and tools).
 func InstallScript() string { return installScript }
 
@@ -31,6 +38,8 @@ type Script struct {
 	AppEnv       map[string]string // plain app environment
 	SecretParams map[string]string // env var name -> SSM SecureString parameter name
 	TLSParameter string            // SSM prefix of cert/key, "" for self-signed
+	Domain       string            // name to obtain an ACME certificate for, "" for none
+	AcmeServer   string            // ACME directory URL, with Domain
 }
 
 // Render returns the runnable script: shebang, header, then install.sh
@@ -63,11 +72,18 @@ func (s Script) Render() string {
 	if s.TLSParameter != "" {
 		assign("TLS_PARAMETER", s.TLSParameter)
 	}
+	if s.Domain != "" {
+		assign("DOMAIN", s.Domain)
+		assign("ACME_SERVER", s.AcmeServer)
+	}
 	body := installScript
 	if strings.HasPrefix(body, "#!") {
 		if i := strings.IndexByte(body, '\n'); i >= 0 {
 			body = body[i+1:]
 		}
+	}
+	if s.Domain != "" {
+		b.WriteString(acmeScript)
 	}
 	b.WriteString(body)
 	return b.String()
@@ -107,6 +123,8 @@ func (a *ServerArgs) script(params *secretParameters) (Script, pulumi.StringMap)
 		Region:       a.Region,
 		SecretParams: params.names,
 		TLSParameter: a.TLSParameter,
+		Domain:       a.acmeDomain(),
+		AcmeServer:   a.acmeServer(),
 	}, a.Runtime.Env
 }
 

@@ -54,8 +54,13 @@ type ServiceArgs struct {
 	// HTTP only (the URL is then http://).
 	CertificateArn string
 	// DomainName is the DNS name the certificate covers and that points (CNAME
-	// or alias) at the load balancer; the URL uses it. Needs CertificateArn.
+	// or alias) at the load balancer; the URL uses it. Needs CertificateArn or
+	// HostedZoneID.
 	DomainName string
+	// HostedZoneID, with DomainName, is the Route 53 zone holding it: the
+	// service gets an alias A record there and, without CertificateArn, an
+	// ACM certificate validated by DNS in it (certificate.go).
+	HostedZoneID string
 	// TaskSubnetIds, when set, places the tasks in these (private) subnets of
 	// the default VPC without public IPs: they then need a NAT gateway or VPC
 	// endpoints for ECR, S3, SSM and CloudWatch Logs. Empty: the default subnets
@@ -103,6 +108,7 @@ var (
 	atSchedule     = regexp.MustCompile(`^at\(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\)$`)
 	subnetID       = regexp.MustCompile(`^subnet-([0-9a-f]{8}|[0-9a-f]{17})$`)
 	domainName     = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
+	hostedZone     = regexp.MustCompile(`^Z[0-9A-Z]{1,31}$`)
 	physicalName   = regexp.MustCompile(`^[a-zA-Z0-9]([a-zA-Z0-9-]{0,198}[a-zA-Z0-9])?$`)
 )
 
@@ -166,8 +172,11 @@ func (a *ServiceArgs) validate() error {
 	if a.CertificateArn != "" && !ValidCertificateArn(a.CertificateArn) {
 		bad("CertificateArn %q is not an ACM certificate ARN", a.CertificateArn)
 	}
-	if a.DomainName != "" && (a.CertificateArn == "" || !ValidDomainName(a.DomainName)) {
-		bad("DomainName %q must be a DNS name and needs CertificateArn", a.DomainName)
+	if a.DomainName != "" && ((a.CertificateArn == "" && a.HostedZoneID == "") || !ValidDomainName(a.DomainName)) {
+		bad("DomainName %q must be a DNS name and needs CertificateArn or HostedZoneID", a.DomainName)
+	}
+	if a.HostedZoneID != "" && (a.DomainName == "" || !hostedZone.MatchString(a.HostedZoneID)) {
+		bad("HostedZoneID %q must be a Route 53 zone id (Z...) and needs DomainName", a.HostedZoneID)
 	}
 	if a.ScaleToZeroSchedule != "" && !ValidSchedule(a.ScaleToZeroSchedule) {
 		bad("ScaleToZeroSchedule %q is not a cron(...), rate(...) or at(...) expression", a.ScaleToZeroSchedule)

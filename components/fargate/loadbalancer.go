@@ -14,7 +14,10 @@ type loadBalancer struct {
 	alb       *lb.LoadBalancer
 	group     *lb.TargetGroup
 	listeners []pulumi.Resource // the service waits for these
-	url       pulumi.StringOutput
+	// https is the 443 listener (nil when HTTP only); http is the 80 one,
+	// forwarding (HTTP only) or redirecting to https. Kept for listener rules.
+	https, http *lb.Listener
+	url         pulumi.StringOutput
 }
 
 func newLoadBalancer(ctx *pulumi.Context, name string, a *ServiceArgs, n *network, parent pulumi.ResourceOrInvokeOption) (*loadBalancer, error) {
@@ -34,6 +37,9 @@ func newLoadBalancer(ctx *pulumi.Context, name string, a *ServiceArgs, n *networ
 		Tags:        a.Tags,
 	}, parent)
 	if err != nil {
+		return nil, err
+	}
+	if err := newAliasRecord(ctx, name, a, out.alb, parent); err != nil {
 		return nil, err
 	}
 	out.group, err = lb.NewTargetGroup(ctx, fit(name, 32), &lb.TargetGroupArgs{
@@ -70,7 +76,7 @@ func newLoadBalancer(ctx *pulumi.Context, name string, a *ServiceArgs, n *networ
 	if a.DomainName != "" {
 		host = pulumi.String(a.DomainName).ToStringOutput()
 	}
-	if a.CertificateArn == "" {
+	if !a.servesHTTPS() {
 		// No certificate (the dev default): HTTP only, and the URL says so.
 		// Anything sent to it, the upload token included, crosses the
 		// internet in clear text: configure a certificate for real use.
@@ -85,15 +91,20 @@ func newLoadBalancer(ctx *pulumi.Context, name string, a *ServiceArgs, n *networ
 			return nil, err
 		}
 		out.listeners = []pulumi.Resource{http}
+		out.http = http
 		out.url = pulumi.Sprintf("http://%s", host)
 		return out, nil
 	}
 
+	cert, err := listenerCertificate(ctx, name, a, parent)
+	if err != nil {
+		return nil, err
+	}
 	https, err := lb.NewListener(ctx, name+"-https", &lb.ListenerArgs{
 		LoadBalancerArn: out.alb.Arn,
 		Port:            pulumi.Int(443),
 		Protocol:        pulumi.String("HTTPS"),
-		CertificateArn:  pulumi.String(a.CertificateArn),
+		CertificateArn:  cert,
 		SslPolicy:       pulumi.String(TLSPolicy),
 		DefaultActions:  forward,
 		Tags:            a.Tags,
@@ -119,6 +130,7 @@ func newLoadBalancer(ctx *pulumi.Context, name string, a *ServiceArgs, n *networ
 		return nil, err
 	}
 	out.listeners = []pulumi.Resource{https, redirect}
+	out.https, out.http = https, redirect
 	out.url = pulumi.Sprintf("https://%s", host)
 	return out, nil
 }
