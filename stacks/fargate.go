@@ -72,6 +72,7 @@ func loadFargate(r *reader, c *Config) {
 	if n := len(f.PrivateSubnetIds); n == 1 {
 		r.fail("fargatePrivateSubnetIds", f.PrivateSubnetIds[0], "give at least two subnets in different availability zones, or none")
 	}
+	validateFargateExtras(r, c, f) // aws_validate.go
 	c.Fargate = f
 }
 
@@ -94,6 +95,7 @@ func deployFargate(ctx *pulumi.Context, c *Config, s *shared) (exports, error) {
 		ContainerInsights:          prod,
 		WaitForSteadyState:         prod,
 		Destroyable:                !prod,
+		RetainLogs:                 prod,
 		CertificateArn:             f.CertificateArn,
 		DomainName:                 f.DomainName,
 		TaskSubnetIds:              f.PrivateSubnetIds,
