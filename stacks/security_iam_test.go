@@ -11,7 +11,7 @@ import (
 	"github.com/sgraph-ai/sgraph-send-infra/internal/bench"
 )
 
-type iamDoc struct {
+type trustOrPolicyDoc struct {
 	Statement []struct {
 		Effect    string
 		Action    any
@@ -48,7 +48,7 @@ func TestNoRoleReadsEveryParameter(t *testing.T) {
 			}
 			sessionManager := false
 			for _, p := range r.OfType("aws:iam/rolePolicy:RolePolicy") {
-				var doc iamDoc
+				var doc trustOrPolicyDoc
 				require.NoError(t, json.Unmarshal([]byte(p.Str("policy")), &doc), "%s", p)
 				for _, st := range doc.Statement {
 					actions, resources := asList(st.Action), asList(st.Resource)
@@ -73,7 +73,7 @@ func TestEcsTrustNamesTheAccount(t *testing.T) {
 	r := bench.MustRun(t, bench.Options{Stack: "dev"})
 	n := 0
 	for _, role := range r.OfType("aws:iam/role:Role") {
-		var doc iamDoc
+		var doc trustOrPolicyDoc
 		require.NoError(t, json.Unmarshal([]byte(role.Str("assumeRolePolicy")), &doc), "%s", role)
 		for _, st := range doc.Statement {
 			if st.Principal["Service"] != "ecs-tasks.amazonaws.com" {

@@ -27,8 +27,9 @@ var cronFields = []cronField{
 // CronProblem parses the six fields of cron(...) one by one and says what is
 // wrong, or "".
 func CronProblem(expr string) string {
-	inner, ok := strings.CutPrefix(expr, "cron(")
-	if inner, ok = strings.CutSuffix(inner, ")"); !ok {
+	inner, hasPrefix := strings.CutPrefix(expr, "cron(")
+	inner, hasSuffix := strings.CutSuffix(inner, ")")
+	if !hasPrefix || !hasSuffix {
 		return "not of the form cron(...)"
 	}
 	f := strings.Split(inner, " ")
