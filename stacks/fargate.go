@@ -61,8 +61,12 @@ func loadFargate(r *reader, c *Config) {
 		}
 	}
 	if f.ScaleToZeroCron != "" && !fargate.ValidSchedule(f.ScaleToZeroCron) {
+		why := ""
+		if strings.HasPrefix(f.ScaleToZeroCron, "cron(") {
+			why = fargate.CronProblem(f.ScaleToZeroCron) + "; "
+		}
 		r.fail("fargateScaleToZeroCron", f.ScaleToZeroCron,
-			"not an App Auto Scaling schedule: cron(<min> <hour> <day-of-month> <month> <day-of-week> <year>) with one day field `?`, e.g. cron(0 20 * * ? *) (UTC), or rate(1 day); empty for none")
+			"%snot an App Auto Scaling schedule: cron(<min> <hour> <day-of-month> <month> <day-of-week> <year>) with one day field `?`, e.g. cron(0 20 * * ? *) (UTC), or rate(1 day); empty for none", why)
 	}
 	for _, s := range f.PrivateSubnetIds {
 		if !fargate.ValidSubnetID(s) {

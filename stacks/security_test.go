@@ -59,7 +59,7 @@ func TestHostileConfigRefusedAtLoad(t *testing.T) {
 		{"admin invoker of another partition", set("lambdaAdminInvokers", `["arn:aws-cn:iam::123456789012:role/ci"]`), "sgraph-send:lambdaAdminInvokers", "partition"},
 		{"public function unreserved", set("lambdaPublicReservedConcurrency", "-1"), "sgraph-send:lambdaPublicReservedConcurrency", "capped"},
 		{"certificate of another region", set("fargateCertificateArn", "arn:aws:acm:us-east-1:123456789012:certificate/01234567-89ab-cdef-0123-456789abcdef"), "sgraph-send:fargateCertificateArn", "us-east-1"},
-		{"cron minute 99", set("fargateScaleToZeroCron", "cron(99 99 * * ? *)"), "sgraph-send:fargateScaleToZeroCron", "cron("},
+		{"cron minute 99", set("fargateScaleToZeroCron", "cron(99 99 * * ? *)"), "sgraph-send:fargateScaleToZeroCron", "minutes field"},
 		{"cron month 13", set("fargateScaleToZeroCron", "cron(0 20 * 13 ? *)"), "sgraph-send:fargateScaleToZeroCron", "cron("},
 		{"cron weekday FOO", set("fargateScaleToZeroCron", "cron(0 20 ? * FOO *)"), "sgraph-send:fargateScaleToZeroCron", "cron("},
 		{"subnet listed twice", set("fargatePrivateSubnetIds", `["subnet-0123456789abcdef0","subnet-0123456789abcdef0"]`), "sgraph-send:fargatePrivateSubnetIds", "twice"},
