@@ -66,7 +66,7 @@ func (c *Config) Name(parts ...string) string {
 var (
 	appVersionPattern = regexp.MustCompile(`^v?\d+\.\d+\.\d+$`)
 	awsRegionPattern  = regexp.MustCompile(`^[a-z]{2}(-gov)?-[a-z]+-\d$`)
-	tagKeyPattern     = regexp.MustCompile(`^[\p{L}\p{N}\s_.:/=+\-@]{1,128}$`)
+	tagKeyPattern     = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$`)
 )
 
 // logRetentionDays are the values CloudWatch Logs accepts.
@@ -77,6 +77,7 @@ var logRetentionDays = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400
 func Load(ctx *pulumi.Context) (*Config, error) {
 	r := newReader(ctx)
 	c := &Config{Project: ctx.Project(), Stack: ctx.Stack()}
+	validateStackName(r, c.Stack) // names_validate.go
 
 	c.Environment = Environment(r.oneOf("environment", string(Dev), string(Prod)))
 	c.AppVersion = loadAppVersion(r, c.Environment)
@@ -146,14 +147,7 @@ func loadAwsRegion(r *reader, c *Config) string {
 func loadTags(r *reader, c *Config) map[string]string {
 	tags := map[string]string{}
 	r.object("tags", &tags)
-	for k, v := range tags {
-		if !tagKeyPattern.MatchString(k) || strings.HasPrefix(strings.ToLower(k), "aws:") {
-			r.fail("tags", k, "tag keys are 1-128 letters, digits, spaces and _.:/=+-@, and may not start with aws:")
-		}
-		if len(v) > 256 {
-			r.fail("tags", k, "tag value longer than 256 characters")
-		}
-	}
+	validateTags(r, tags) // tags_validate.go
 	// The program's own tags win: policies and cost reports key on them.
 	tags["app"] = "sgraph-send"
 	tags["environment"] = string(c.Environment)

@@ -71,7 +71,7 @@ func TestBadConfigNamesTheKeyAndRegistersNothing(t *testing.T) {
 		{"reserved tag prefix", bench.Options{Set: map[string]string{"tags": `{"aws:owner":"me"}`}}, "sgraph-send:tags", "may not start with aws:"},
 		{"privileged app port", bench.Options{Set: map[string]string{"appContract": `{"port":80}`}}, "sgraph-send:appContract", "1024..65535"},
 		{"unknown contract field", bench.Options{Set: map[string]string{"appContract": `{"helthPath":"/x"}`}}, "sgraph-send:appContract", "unknown field"},
-		{"health path not a path", bench.Options{Set: map[string]string{"appContract": `{"healthPath":"info/health"}`}}, "sgraph-send:appContract", "must start with /"},
+		{"health path not a path", bench.Options{Set: map[string]string{"appContract": `{"healthPath":"info/health"}`}}, "sgraph-send:appContract", "absolute path starting with one /"},
 		{"missing admin key", bench.Options{Remove: []string{"adminApiKey"}}, "sgraph-send:adminApiKey", "pulumi config set --secret adminApiKey"},
 		{"missing upload token", bench.Options{Remove: []string{"uploadToken"}}, "sgraph-send:uploadToken", "pulumi config set --secret uploadToken"},
 		{"short upload token", bench.Options{Secrets: map[string]string{"uploadToken": "short"}}, "sgraph-send:uploadToken", "at least 16"},

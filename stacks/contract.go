@@ -1,8 +1,6 @@
 package stacks
 
 import (
-	"strings"
-
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/sgraph-ai/sgraph-send-infra/components/appspec"
@@ -53,16 +51,7 @@ func loadContract(r *reader) AppContract {
 	if c.Port < 1024 || c.Port > 65535 {
 		r.fail("appContract", itoa(c.Port), "port must be 1024..65535 (the image runs as a non-root user)")
 	}
-	if !strings.HasPrefix(c.HealthPath, "/") {
-		r.fail("appContract", c.HealthPath, "healthPath must start with /")
-	}
-	for _, v := range []string{c.AdminKeyHeader, c.UploadTokenHeader, c.Env.StorageMode, c.Env.S3Bucket,
-		c.Env.DiskPath, c.Env.AdminKeyName, c.Env.AdminKeyValue, c.Env.AccessToken} {
-		if strings.TrimSpace(v) == "" {
-			r.fail("appContract", "", "header and environment variable names may not be empty")
-			break
-		}
-	}
+	validateContract(r, c) // paths, header and env names: contract_validate.go
 	return c
 }
 

@@ -81,6 +81,7 @@ func loadEC2(r *reader, c *Config) {
 		r.fail("ec2BakeAmi", "true", "the bake has no source image: set ec2BakeParentAmi to an AL2023 AMI id or ec2AmiSsmParameter to %s (or `pulumi config set ec2BakeAmi false`)", ec2.AL2023Parameter)
 	}
 	loadEC2Domain(r, c, &e)
+	validateEC2Extras(r, e) // aws_validate.go
 	c.EC2 = e
 }
 

@@ -70,8 +70,12 @@ func loadFargate(r *reader, c *Config) {
 		}
 	}
 	if f.ScaleToZeroCron != "" && !fargate.ValidSchedule(f.ScaleToZeroCron) {
+		why := ""
+		if strings.HasPrefix(f.ScaleToZeroCron, "cron(") {
+			why = fargate.CronProblem(f.ScaleToZeroCron) + "; "
+		}
 		r.fail("fargateScaleToZeroCron", f.ScaleToZeroCron,
-			"not an App Auto Scaling schedule: cron(<min> <hour> <day-of-month> <month> <day-of-week> <year>) with one day field `?`, e.g. cron(0 20 * * ? *) (UTC), or rate(1 day); empty for none")
+			"%snot an App Auto Scaling schedule: cron(<min> <hour> <day-of-month> <month> <day-of-week> <year>) with one day field `?`, e.g. cron(0 20 * * ? *) (UTC), or rate(1 day); empty for none", why)
 	}
 	for _, s := range f.PrivateSubnetIds {
 		if !fargate.ValidSubnetID(s) {
@@ -81,6 +85,7 @@ func loadFargate(r *reader, c *Config) {
 	if n := len(f.PrivateSubnetIds); n == 1 {
 		r.fail("fargatePrivateSubnetIds", f.PrivateSubnetIds[0], "give at least two subnets in different availability zones, or none")
 	}
+	validateFargateExtras(r, c, f) // aws_validate.go
 	c.Fargate = f
 }
 
@@ -103,6 +108,7 @@ func deployFargate(ctx *pulumi.Context, c *Config, s *shared) (exports, error) {
 		ContainerInsights:          prod,
 		WaitForSteadyState:         prod,
 		Destroyable:                !prod,
+		RetainLogs:                 prod,
 		CertificateArn:             f.CertificateArn,
 		DomainName:                 f.DomainName,
 		HostedZoneID:               f.HostedZoneID,

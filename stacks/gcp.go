@@ -35,6 +35,7 @@ func loadGcp(r *reader, c *Config) GcpConfig {
 	case !gcpRegion.MatchString(g.Region):
 		r.fail("gcp:region", g.Region, "not a GCP region name like europe-west2: `pulumi config set gcp:region europe-west2`")
 	}
+	validateGcpLabels(r, c.Tags)
 	// On GCP the stack's tags become labels, which allow less than AWS tags.
 	for _, k := range sortedKeys(c.Tags) {
 		lk, v := gcpLabel(k), c.Tags[k]

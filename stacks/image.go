@@ -79,6 +79,7 @@ func deployImage(ctx *pulumi.Context, c *Config, s *shared, ex exports) error {
 			RepositoryName: strings.ToLower(c.Name()),
 			KeepCount:      c.Image.KeepCount,
 			Immutable:      c.Environment.Prod(),
+			Retain:         c.Environment.Prod(),
 			Tags:           pulumi.ToStringMap(c.Tags),
 		}
 		if gcp {

@@ -47,6 +47,7 @@ func loadLambda(r *reader, c *Config) {
 		}
 		seen[arn] = true
 	}
+	validateLambdaExtras(r, c, l) // aws_validate.go
 	c.Lambda = l
 }
 
@@ -67,6 +68,7 @@ func deployLambda(ctx *pulumi.Context, c *Config, s *shared) (exports, error) {
 		PublicSizing:     size(l.PublicReservedConcurrency),
 		AdminInvokers:    l.AdminInvokers,
 		LogRetentionDays: c.LogRetentionDays,
+		RetainLogs:       c.Environment.Prod(),
 		Tags:             pulumi.ToStringMap(c.Tags),
 	})
 	if err != nil {

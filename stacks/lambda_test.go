@@ -57,7 +57,7 @@ func TestLambdaPair(t *testing.T) {
 		publicReserved   float64
 		logRetentionDays float64
 	}{
-		{stack: "dev", memory: 1024, timeout: 30, adminReserved: -1, publicReserved: -1, logRetentionDays: 7},
+		{stack: "dev", memory: 1024, timeout: 30, adminReserved: -1, publicReserved: 10, logRetentionDays: 7},
 		{stack: "prod", memory: 2048, timeout: 60, adminReserved: 10, publicReserved: 100, logRetentionDays: 90},
 	}
 	for _, tc := range cases {

@@ -162,9 +162,14 @@ func (r *reader) secret(key, purpose string, minLen int) pulumi.StringOutput {
 		r.fail(key, "", "missing secret (%s); set it with `pulumi config set --secret %s <value>`", purpose, key)
 		return out
 	}
-	// Length is checked on the raw config string; only the length is reported.
-	if v, _ := r.raw(key); len(v) < minLen {
-		r.fail(key, "", "secret too short (%d characters); use at least %d, e.g. `pulumi config set --secret %s \"$(openssl rand -hex 24)\"`", len(v), minLen, key)
+	// A value in plaintext in the stack file is in git: refuse it, never echo it.
+	if !r.ctx.IsConfigSecret(qualify(key)) {
+		r.fail(key, "", "is stored in plaintext in the stack file (and so in git); remove it there and store it encrypted: `pulumi config rm %s` then %s, and rotate the value", key, newSecretHint(key))
+	}
+	// The value is checked on the raw config string; only its length or the
+	// position of a bad character is reported.
+	if v, _ := r.raw(key); secretProblem(key, v, minLen) != "" {
+		r.fail(key, "", "%s", secretProblem(key, v, minLen))
 	}
 	return out
 }

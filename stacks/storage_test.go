@@ -47,7 +47,8 @@ func TestStorageBucketPerEnvironment(t *testing.T) {
 			for _, c := range r.Descendants(r.Find(bucketComp, b.Name)) {
 				if c.Type != bucketType {
 					assert.Equal(t, b.ID, c.Str("bucket"), "%s attaches to the bucket", c)
-					assert.False(t, c.Protect, "only the bucket itself is protected")
+					// Its guard rails survive destroy with it (issue 13).
+					assert.Equal(t, tc.protected, c.Protect && c.RetainOnDelete, "%s: kept exactly when the bucket is", c)
 				}
 			}
 			pab := r.OfType("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock")

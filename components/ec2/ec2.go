@@ -147,10 +147,15 @@ func InstanceTypeProblem(t string) string {
 	if m == nil {
 		return "must be an EC2 instance type like t3.small or m7i.large (family letters, generation digit, optional attributes, dot, size)"
 	}
-	// Graviton types carry a "g" attribute (t4g, m7g, c6gn): they cannot boot
-	// the x86_64 AL2023 AMI this target installs on.
-	if strings.Contains(m[3], "g") {
+	// Graviton types carry a "g" attribute (t4g, m7g, c6gn, im4gn) or are
+	// the first Graviton, a1: they cannot boot the x86_64 AL2023 AMI this
+	// target installs on.
+	if strings.Contains(m[3], "g") || (m[1] == "a" && m[2] == "1") {
 		return "is an arm64 (Graviton) type; the instance runs the x86_64 AL2023 AMI, so pick an x86_64 type like t3.small or m7i.large"
+	}
+	// mac1 is x86_64 and mac2 arm64, and both need a dedicated host and a macOS image.
+	if m[1] == "mac" {
+		return "is a Mac type (dedicated host, macOS image); pick a Linux x86_64 type like t3.small or m7i.large"
 	}
 	return ""
 }

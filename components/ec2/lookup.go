@@ -3,6 +3,7 @@ package ec2
 import (
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ssm"
@@ -53,4 +54,33 @@ func defaultSubnet(ctx *pulumi.Context) (vpcID, subnetID string, err error) {
 	ids := append([]string(nil), subnets.Ids...)
 	sort.Strings(ids)
 	return vpc.Id, ids[0], nil
+}
+
+// AmiParameterProblem says why an AMI parameter cannot feed this target, or
+// "": the install script and instance types are x86_64, so a parameter naming
+// an arm64 image is refused.
+func AmiParameterProblem(p string) string {
+	lower := strings.ToLower(p)
+	if strings.Contains(lower, "arm64") || strings.Contains(lower, "aarch64") {
+		return "names an arm64 image; the instance is x86_64"
+	}
+	return ""
+}
+
+// secretsManagerReference is the SSM path prefix that reads Secrets Manager
+// secrets through SSM; that needs secretsmanager:GetSecretValue, which the
+// instance role does not grant (and its paths have no <path>/cert children).
+const secretsManagerReference = "/aws/reference/secretsmanager/"
+
+// TLSParameterProblem says why a TLS parameter prefix cannot be read by the
+// instance, or "".
+func TLSParameterProblem(p string) string {
+	switch {
+	case strings.HasPrefix(p, secretsManagerReference):
+		return "is a Secrets Manager reference, which the instance role cannot read (it grants ssm:GetParameter on its own parameters only); " +
+			"store the PEMs as SecureString parameters <path>/cert and <path>/key under your own path, e.g. /sgraph-send/prod/tls"
+	case strings.HasPrefix(strings.ToLower(p), "/aws/") || strings.HasPrefix(strings.ToLower(p), "/ssm/"):
+		return "is under a path AWS reserves (/aws, /ssm); use your own, e.g. /sgraph-send/prod/tls"
+	}
+	return ""
 }

@@ -42,9 +42,12 @@ func newProfile(ctx *pulumi.Context, name, region string, managed []string, tags
 
 // newServerProfile is the instance's identity: Session Manager (instead of
 // SSH), object access to the environment's bucket only, and read access to
-// its own secret parameters (and the TLS parameters when configured).
+// its own secret parameters (and the TLS parameters when configured). No AWS
+// managed policy: AmazonSSMManagedInstanceCore grants ssm:GetParameter(s) on
+// every parameter of the account, so this internet-facing instance could read
+// (and, through the aws/ssm key, decrypt) every SecureString.
 func newServerProfile(ctx *pulumi.Context, name string, args *ServerArgs, params *secretParameters, opts ...pulumi.ResourceOption) (*iam.InstanceProfile, error) {
-	role, profile, err := newProfile(ctx, name, args.Region, []string{"AmazonSSMManagedInstanceCore"}, args.Tags, opts...)
+	role, profile, err := newProfile(ctx, name, args.Region, nil, args.Tags, opts...)
 	if err != nil {
 		return nil, err
 	}
@@ -69,6 +72,23 @@ func newServerProfile(ctx *pulumi.Context, name string, args *ServerArgs, params
 // the bucket is ours, created by the storage component.
 func serverPolicy(bucketArn, roleArn string, paramArns []string, region, tlsParameter string) (string, error) {
 	statements := []map[string]any{
+		// Session Manager's documented minimum for the SSM Agent (Session
+		// Manager user guide, "custom IAM role for Session Manager"), plus
+		// ec2messages, which the agent uses to register and take commands.
+		// These APIs act on the calling instance only and take no resource
+		// ARN, hence "*".
+		{
+			"Sid":    "SessionManager",
+			"Effect": "Allow",
+			"Action": []string{
+				"ssm:UpdateInstanceInformation",
+				"ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel",
+				"ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel",
+				"ec2messages:AcknowledgeMessage", "ec2messages:DeleteMessage", "ec2messages:FailMessage",
+				"ec2messages:GetEndpoint", "ec2messages:GetMessages", "ec2messages:SendReply",
+			},
+			"Resource": "*",
+		},
 		{
 			"Sid":      "TransferObjects",
 			"Effect":   "Allow",
@@ -91,6 +111,10 @@ func serverPolicy(bucketArn, roleArn string, paramArns []string, region, tlsPara
 		}
 		params = append(params, fmt.Sprintf("arn:%s:ssm:%s:%s:parameter%s/*", partition(region), region, account, tlsParameter))
 	}
+	// The SecureStrings use the AWS-managed aws/ssm key, whose key policy
+	// lets SSM decrypt for any principal of the account allowed to read the
+	// parameter: no kms:Decrypt grant (a customer-managed key would need one,
+	// conditioned on kms:ViaService ssm.<region>.amazonaws.com).
 	if len(params) > 0 {
 		statements = append(statements, map[string]any{
 			"Sid":      "OwnParameters",

@@ -50,6 +50,9 @@ type ServiceArgs struct {
 	// Destroyable lets `pulumi destroy` delete the service without first
 	// draining it to zero tasks (dev).
 	Destroyable bool
+	// RetainLogs keeps the log group through `pulumi destroy` (protect +
+	// retainOnDelete): prod's logs are evidence. Its retention still expires them.
+	RetainLogs bool
 	// CertificateArn is an ACM certificate for the HTTPS listener; empty means
 	// HTTP only (the URL is then http://).
 	CertificateArn string
@@ -124,8 +127,7 @@ func ValidSchedule(s string) bool {
 	case rateSchedule.MatchString(s), atSchedule.MatchString(s):
 		return true
 	case cronSchedule.MatchString(s):
-		f := strings.Fields(strings.TrimSuffix(strings.TrimPrefix(s, "cron("), ")"))
-		return (f[2] == "?") != (f[4] == "?")
+		return CronProblem(s) == "" // cron.go: field by field
 	}
 	return false
 }

@@ -1,6 +1,8 @@
 package fargate
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"strconv"
 	"strings"
 
@@ -135,10 +137,14 @@ func newLoadBalancer(ctx *pulumi.Context, name string, a *ServiceArgs, n *networ
 	return out, nil
 }
 
-// lbName is the load balancer's name: at most 32 characters, no trailing hyphen.
+// lbName is the load balancer's name: at most 32 characters, no trailing
+// hyphen. A longer name is cut and ends in a hash of the whole, so stacks that
+// share a 32-character prefix (production-eu-west-2-blue and -green) never
+// collide in one account and region.
 func lbName(base string) string {
-	if len(base) > 32 {
-		base = base[:32]
+	if len(base) <= 32 {
+		return strings.TrimRight(base, "-")
 	}
-	return strings.TrimRight(base, "-")
+	sum := sha256.Sum256([]byte(base))
+	return strings.TrimRight(base[:25], "-") + "-" + hex.EncodeToString(sum[:3])
 }

@@ -2,6 +2,9 @@ package fargate
 
 import (
 	"encoding/json"
+	"strings"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -21,25 +24,46 @@ type roles struct {
 
 // executionPolicyArn is AWS's managed policy for ECS agents: ECR pull
 // (ecr:GetAuthorizationToken needs Resource "*") and logs:CreateLogStream /
-// logs:PutLogEvents.
-const executionPolicyArn = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
+// logs:PutLogEvents. The partition follows the region (aws-cn, aws-us-gov).
+func executionPolicyArn(region string) string {
+	return "arn:" + partition(region) + ":iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
+}
 
-func newRoles(ctx *pulumi.Context, name string, a *ServiceArgs, secrets []secretParameter, parent pulumi.ResourceOrInvokeOption) (*roles, error) {
-	trust, err := json.Marshal(map[string]any{
+// partition is the ARN partition of a region.
+func partition(region string) string {
+	switch {
+	case strings.HasPrefix(region, "cn-"):
+		return "aws-cn"
+	case strings.HasPrefix(region, "us-gov-"):
+		return "aws-us-gov"
+	}
+	return "aws"
+}
+
+// trustPolicy lets ECS tasks of this account only assume the role: ECS sets
+// aws:SourceAccount when it assumes task and execution roles (ECS developer
+// guide, task IAM role, confused deputy prevention).
+func trustPolicy(account string) (string, error) {
+	out, err := json.Marshal(map[string]any{
 		"Version": "2012-10-17",
 		"Statement": []map[string]any{{
 			"Effect":    "Allow",
 			"Principal": map[string]any{"Service": "ecs-tasks.amazonaws.com"},
 			"Action":    "sts:AssumeRole",
+			"Condition": map[string]any{"StringEquals": map[string]string{"aws:SourceAccount": account}},
 		}},
 	})
-	if err != nil {
-		return nil, err
-	}
+	return string(out), err
+}
+
+func newRoles(ctx *pulumi.Context, name string, a *ServiceArgs, secrets []secretParameter, parent pulumi.ResourceOrInvokeOption) (*roles, error) {
+	trust := aws.GetCallerIdentityOutput(ctx, aws.GetCallerIdentityOutputArgs{}, parent).AccountId().
+		ApplyT(trustPolicy).(pulumi.StringOutput)
+	var err error
 	r := &roles{}
 	r.execution, err = iam.NewRole(ctx, name+"-execution", &iam.RoleArgs{
 		Description:      pulumi.String("ECS starts SGraph Send tasks with it: pull the image, read the task's secrets, write logs"),
-		AssumeRolePolicy: pulumi.String(string(trust)),
+		AssumeRolePolicy: trust,
 		Tags:             a.Tags,
 	}, parent)
 	if err != nil {
@@ -47,7 +71,7 @@ func newRoles(ctx *pulumi.Context, name string, a *ServiceArgs, secrets []secret
 	}
 	managed, err := iam.NewRolePolicyAttachment(ctx, name+"-execution", &iam.RolePolicyAttachmentArgs{
 		Role:      r.execution.Name,
-		PolicyArn: pulumi.String(executionPolicyArn),
+		PolicyArn: pulumi.String(executionPolicyArn(a.Region)),
 	}, parent)
 	if err != nil {
 		return nil, err
@@ -76,7 +100,7 @@ func newRoles(ctx *pulumi.Context, name string, a *ServiceArgs, secrets []secret
 
 	r.task, err = iam.NewRole(ctx, name+"-task", &iam.RoleArgs{
 		Description:      pulumi.String("The SGraph Send app in its ECS task: object access to the environment's bucket only"),
-		AssumeRolePolicy: pulumi.String(string(trust)),
+		AssumeRolePolicy: trust,
 		Tags:             a.Tags,
 	}, parent)
 	if err != nil {

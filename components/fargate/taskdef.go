@@ -102,7 +102,7 @@ func newTaskDefinition(ctx *pulumi.Context, name string, a *ServiceArgs, r *role
 		Name:            pulumi.String("/ecs/" + a.Name),
 		RetentionInDays: pulumi.Int(a.LogRetentionDays),
 		Tags:            a.Tags,
-	}, parent)
+	}, parent, pulumi.Protect(a.RetainLogs), pulumi.RetainOnDelete(a.RetainLogs))
 	if err != nil {
 		return nil, err
 	}

@@ -28,7 +28,7 @@ func pushToECR(ctx *pulumi.Context, name string, a *Args, tag string, parent pul
 			&ecr.RepositoryEncryptionConfigurationArgs{EncryptionType: pulumi.String("AES256")},
 		},
 		Tags: a.Tags,
-	}, parent)
+	}, keepOpts(a, parent)...)
 	if err != nil {
 		return nil, pulumi.StringOutput{}, err
 	}
@@ -39,7 +39,7 @@ func pushToECR(ctx *pulumi.Context, name string, a *Args, tag string, parent pul
 	if _, err := ecr.NewLifecyclePolicy(ctx, name, &ecr.LifecyclePolicyArgs{
 		Repository: repo.Name,
 		Policy:     pulumi.String(policy),
-	}, parent); err != nil {
+	}, keepOpts(a, parent)...); err != nil {
 		return nil, pulumi.StringOutput{}, err
 	}
 

@@ -56,7 +56,7 @@ func pushToArtifactRegistry(ctx *pulumi.Context, name string, a *Args, tag strin
 			},
 		},
 		Labels: g.Labels,
-	}, parent, pulumi.DependsOn([]pulumi.Resource{api}))
+	}, append(keepOpts(a, parent), pulumi.DependsOn([]pulumi.Resource{api}))...)
 	if err != nil {
 		return nil, err
 	}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -44,6 +45,10 @@ type Args struct {
 	// Immutable makes tags immutable (prod) and keeps the repositories when
 	// they still hold images; otherwise they are force-deleted on destroy (dev).
 	Immutable bool
+	// Retain keeps the repositories and their lifecycle policies through
+	// `pulumi destroy` (protect + retainOnDelete): they hold the images prod
+	// runs and rolls back to. Set it for prod.
+	Retain bool
 	// Tags are applied to the ECR repository.
 	Tags pulumi.StringMap
 	// Gcp, when set, adds the Artifact Registry copy.
@@ -160,4 +165,14 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		return nil, err
 	}
 	return img, nil
+}
+
+// keepOpts are the options of a resource that holds images: retained through
+// destroy when a.Retain (see Args.Retain).
+func keepOpts(a *Args, parent pulumi.ResourceOrInvokeOption) []pulumi.ResourceOption {
+	opts := []pulumi.ResourceOption{parent}
+	if a.Retain {
+		opts = append(opts, pulumi.Protect(true), pulumi.RetainOnDelete(true))
+	}
+	return slices.Clip(opts)
 }

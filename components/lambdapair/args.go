@@ -73,6 +73,9 @@ type FunctionArgs struct {
 	BucketArn pulumi.StringInput
 	// LogRetentionDays is the CloudWatch retention of the function's log group.
 	LogRetentionDays int
+	// RetainLogs keeps the log group through `pulumi destroy` (protect +
+	// retainOnDelete): prod's logs are evidence. Its retention still expires them.
+	RetainLogs bool
 	// Tags are applied to every taggable resource.
 	Tags pulumi.StringMap
 }

@@ -49,7 +49,7 @@ func NewFunction(ctx *pulumi.Context, name string, args *FunctionArgs, opts ...p
 		Name:            pulumi.String("/aws/lambda/" + a.FunctionName),
 		RetentionInDays: pulumi.Int(a.LogRetentionDays),
 		Tags:            a.Tags,
-	}, parent)
+	}, parent, pulumi.Protect(a.RetainLogs), pulumi.RetainOnDelete(a.RetainLogs))
 	if err != nil {
 		return nil, err
 	}

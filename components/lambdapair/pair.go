@@ -27,7 +27,9 @@ type PairArgs struct {
 	// AdminInvokers are the IAM ARNs allowed to call the admin URL.
 	AdminInvokers    []string
 	LogRetentionDays int
-	Tags             pulumi.StringMap
+	// RetainLogs keeps both log groups through destroy (FunctionArgs.RetainLogs).
+	RetainLogs bool
+	Tags       pulumi.StringMap
 }
 
 // Pair is the admin API behind an AWS_IAM Function URL and the user API
@@ -46,13 +48,13 @@ func (a *PairArgs) functions() (admin, public *FunctionArgs) {
 		FunctionName: a.AdminName, ImageRef: a.ImageRef, Runtime: a.AdminRuntime, Sizing: a.AdminSizing,
 		// The admin API manages tokens, keys and users: never public.
 		URLAuth: AuthIAM, Invokers: a.AdminInvokers,
-		BucketArn: a.BucketArn, LogRetentionDays: a.LogRetentionDays, Tags: a.Tags,
+		BucketArn: a.BucketArn, LogRetentionDays: a.LogRetentionDays, RetainLogs: a.RetainLogs, Tags: a.Tags,
 	}
 	public = &FunctionArgs{
 		FunctionName: a.PublicName, ImageRef: a.ImageRef, Runtime: a.PublicRuntime, Sizing: a.PublicSizing,
 		// Public by design: uploads are guarded by the app's static upload token.
 		URLAuth:   AuthNone,
-		BucketArn: a.BucketArn, LogRetentionDays: a.LogRetentionDays, Tags: a.Tags,
+		BucketArn: a.BucketArn, LogRetentionDays: a.LogRetentionDays, RetainLogs: a.RetainLogs, Tags: a.Tags,
 	}
 	return admin, public
 }

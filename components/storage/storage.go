@@ -4,6 +4,7 @@ package storage
 import (
 	"encoding/json"
 	"errors"
+	"slices"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -41,17 +42,22 @@ func NewBucket(ctx *pulumi.Context, name string, args *BucketArgs, opts ...pulum
 	}
 	parent := pulumi.Parent(b)
 
-	bucketOpts := []pulumi.ResourceOption{parent}
+	// keep is used by the bucket and every guard rail alike: a destroy that
+	// removed the public access block, the TLS-only policy, the encryption or
+	// the versioning and left the bucket would leave its data unguarded.
+	// Both options: protect makes a plain `pulumi destroy` refuse before it
+	// deletes anything; retainOnDelete keeps them in the account when an
+	// operator unprotects and destroys the stack on purpose.
+	keep := []pulumi.ResourceOption{parent}
 	if args.Protect {
-		// Both: protect stops an accidental destroy, retainOnDelete keeps the
-		// data even after an operator unprotects and deletes the stack.
-		bucketOpts = append(bucketOpts, pulumi.Protect(true), pulumi.RetainOnDelete(true))
+		keep = append(keep, pulumi.Protect(true), pulumi.RetainOnDelete(true))
 	}
+	keep = slices.Clip(keep) // appends below must not share its array
 	bucket, err := s3.NewBucketV2(ctx, name, &s3.BucketV2Args{
 		// Dev must always destroy cleanly, even with objects inside.
 		ForceDestroy: pulumi.Bool(!args.Protect),
 		Tags:         args.Tags,
-	}, bucketOpts...)
+	}, keep...)
 	if err != nil {
 		return nil, err
 	}
@@ -60,7 +66,7 @@ func NewBucket(ctx *pulumi.Context, name string, args *BucketArgs, opts ...pulum
 	if _, err := s3.NewBucketOwnershipControls(ctx, name, &s3.BucketOwnershipControlsArgs{
 		Bucket: id,
 		Rule:   &s3.BucketOwnershipControlsRuleArgs{ObjectOwnership: pulumi.String("BucketOwnerEnforced")},
-	}, parent); err != nil {
+	}, keep...); err != nil {
 		return nil, err
 	}
 	blocked, err := s3.NewBucketPublicAccessBlock(ctx, name, &s3.BucketPublicAccessBlockArgs{
@@ -69,7 +75,7 @@ func NewBucket(ctx *pulumi.Context, name string, args *BucketArgs, opts ...pulum
 		BlockPublicPolicy:     pulumi.Bool(true),
 		IgnorePublicAcls:      pulumi.Bool(true),
 		RestrictPublicBuckets: pulumi.Bool(true),
-	}, parent)
+	}, keep...)
 	if err != nil {
 		return nil, err
 	}
@@ -81,16 +87,16 @@ func NewBucket(ctx *pulumi.Context, name string, args *BucketArgs, opts ...pulum
 			},
 			BucketKeyEnabled: pulumi.Bool(true),
 		}},
-	}, parent); err != nil {
+	}, keep...); err != nil {
 		return nil, err
 	}
-	if err := lifecycle(ctx, name, id, args, parent); err != nil {
+	if err := lifecycle(ctx, name, id, args, keep); err != nil {
 		return nil, err
 	}
 	if _, err := s3.NewBucketPolicy(ctx, name, &s3.BucketPolicyArgs{
 		Bucket: id,
 		Policy: bucket.Arn.ApplyT(tlsOnlyPolicy).(pulumi.StringOutput),
-	}, parent, pulumi.DependsOn([]pulumi.Resource{blocked})); err != nil {
+	}, append(keep, pulumi.DependsOn([]pulumi.Resource{blocked}))...); err != nil {
 		return nil, err
 	}
 
@@ -104,7 +110,7 @@ func NewBucket(ctx *pulumi.Context, name string, args *BucketArgs, opts ...pulum
 
 // lifecycle adds versioning (when protected) and housekeeping rules so a
 // versioned bucket does not grow without bound.
-func lifecycle(ctx *pulumi.Context, name string, id pulumi.StringOutput, args *BucketArgs, parent pulumi.ResourceOption) error {
+func lifecycle(ctx *pulumi.Context, name string, id pulumi.StringOutput, args *BucketArgs, keep []pulumi.ResourceOption) error {
 	rules := s3.BucketLifecycleConfigurationV2RuleArray{&s3.BucketLifecycleConfigurationV2RuleArgs{
 		Id:                             pulumi.String("abort-incomplete-uploads"),
 		Status:                         pulumi.String("Enabled"),
@@ -116,7 +122,7 @@ func lifecycle(ctx *pulumi.Context, name string, id pulumi.StringOutput, args *B
 		versioning, err := s3.NewBucketVersioningV2(ctx, name, &s3.BucketVersioningV2Args{
 			Bucket:                  id,
 			VersioningConfiguration: &s3.BucketVersioningV2VersioningConfigurationArgs{Status: pulumi.String("Enabled")},
-		}, parent)
+		}, keep...)
 		if err != nil {
 			return err
 		}
@@ -135,7 +141,7 @@ func lifecycle(ctx *pulumi.Context, name string, id pulumi.StringOutput, args *B
 	_, err := s3.NewBucketLifecycleConfigurationV2(ctx, name, &s3.BucketLifecycleConfigurationV2Args{
 		Bucket: id,
 		Rules:  rules,
-	}, parent, pulumi.DependsOn(deps))
+	}, append(keep, pulumi.DependsOn(deps))...)
 	return err
 }
 

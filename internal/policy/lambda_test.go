@@ -134,6 +134,7 @@ func TestLambdaStacksPassEveryPolicy(t *testing.T) {
 				"lambda-public-url-permissions": 1,
 				"lambda-log-retention":          2,
 				"lambda-role-least-privilege":   2,
+				"lambda-public-capped":          1,
 			}, seen)
 		})
 	}

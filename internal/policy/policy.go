@@ -29,7 +29,7 @@ func All() []Rule {
 		Tagging,
 		StorageSafety,
 		NoPlaintextSecrets,
-		DevDestroyable,
+		DevDestroyable, DestroyKeepsProdData, LambdaPublicCapped,
 		ImageByDigest, EcrRepositorySafety, ArtifactRegistrySafety,
 		LambdaAdminURLIAM, LambdaPublicURLPermissions, LambdaLogRetention, LambdaLeastPrivilege,
 		SGInternetPorts, ContainerLogsRetention,
