@@ -31,12 +31,15 @@ var MustSurvive = map[string]string{
 type Kept struct {
 	Type, Name, URN string
 	Why             string
+	// Rule is true when the rule names this type itself (it must be
+	// protected), false for what such a resource depends on.
+	Rule bool
 }
 
-// ExpectedKept applies MustSurvive to a stack's state before destroy: every
-// resource of those types, plus what they depend on (the engine cannot delete
-// a dependency while its dependent stays).
-func ExpectedKept(before []apitype.ResourceV3) []Kept {
+// ExpectedKept applies rule (MustSurvive, type -> why) to a stack's state
+// before destroy: every resource of those types, plus what they depend on
+// (the engine cannot delete a dependency while its dependent stays).
+func ExpectedKept(before []apitype.ResourceV3, rule map[string]string) []Kept {
 	byURN := map[string]apitype.ResourceV3{}
 	for _, r := range CloudResources(before) {
 		byURN[string(r.URN)] = r
@@ -61,21 +64,23 @@ func ExpectedKept(before []apitype.ResourceV3) []Kept {
 		}
 	}
 	for urn, r := range byURN {
-		if why, ok := MustSurvive[string(r.Type)]; ok {
+		if why, ok := rule[string(r.Type)]; ok {
 			visit(urn, why)
+			kept[urn] = why // its own reason, even if reached as a dependency first
 		}
 	}
 	out := make([]Kept, 0, len(kept))
 	for urn, why := range kept {
 		r := byURN[urn]
-		out = append(out, Kept{Type: string(r.Type), Name: r.URN.Name(), URN: urn, Why: why})
+		_, inRule := rule[string(r.Type)]
+		out = append(out, Kept{Type: string(r.Type), Name: r.URN.Name(), URN: urn, Why: why, Rule: inRule})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].URN < out[j].URN })
 	return out
 }
 
 // KeptExactly fails unless the cloud resources left after a destroy are
-// exactly want, each of MustSurvive's types still protected, the bucket also
+// exactly want, each the rule names still protected, the bucket also
 // retained on delete.
 func KeptExactly(want []Kept, after []apitype.ResourceV3) error {
 	left := map[string]apitype.ResourceV3{}
@@ -90,7 +95,7 @@ func KeptExactly(want []Kept, after []apitype.ResourceV3) error {
 		switch {
 		case !ok:
 			problems = append(problems, fmt.Sprintf("deleted %s %s, which must survive (%s)", k.Type, k.Name, k.Why))
-		case MustSurvive[k.Type] != "" && !r.Protect:
+		case k.Rule && !r.Protect:
 			problems = append(problems, fmt.Sprintf("%s %s survived but is not protected (%s)", k.Type, k.Name, k.Why))
 		case k.Type == "aws:s3/bucketV2:BucketV2" && !r.RetainOnDelete:
 			problems = append(problems, fmt.Sprintf("%s %s is not retainOnDelete: after `pulumi state unprotect` a destroy would delete the data", k.Type, k.Name))

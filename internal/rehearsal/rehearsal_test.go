@@ -216,20 +216,61 @@ func (r *rig) dev(t *testing.T) {
 	})
 }
 
+// awaitingSecurityIssue are MustSurvive's types prod does not protect yet:
+// the security issue makes the bucket's guard rails, the ECR repository and
+// the log groups survive destroy. The test asserts the gap is exactly this
+// (so it fails once they are protected: then empty this list).
+var awaitingSecurityIssue = []string{
+	"aws:ecr/repository:Repository",
+	"aws:cloudwatch/logGroup:LogGroup",
+	"aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+	"aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
+	"aws:s3/bucketPolicy:BucketPolicy",
+	"aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+	"aws:s3/bucketVersioningV2:BucketVersioningV2",
+	"aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2",
+}
+
+// ruleNow is MustSurvive without the types awaiting the security issue.
+func ruleNow() map[string]string {
+	rule := map[string]string{}
+	for typ, why := range MustSurvive {
+		if !contains(awaitingSecurityIssue, typ) {
+			rule[typ] = why
+		}
+	}
+	return rule
+}
+
 func (r *rig) prod(t *testing.T) {
 	st, before := r.deploy(t, "prod", stacks.Run)
-	want := ExpectedKept(before)
+	want := ExpectedKept(before, ruleNow())
 	r.phases.run("prod: destroy keeps the data", func() {
 		after, destroyErr := r.destroyProd(t, st)
 		require.Error(t, destroyErr, "prod destroy must stop at protected resources")
 		require.NoError(t, KeptExactly(want, after))
 		for _, k := range want {
-			if MustSurvive[k.Type] != "" {
+			if k.Rule {
 				// The engine's refusal names every protected resource it kept.
 				assert.Contains(t, destroyErr.Error(), k.URN, "destroy does not say why it kept %s", k.Name)
 			}
 			t.Logf("kept %s %s: %s", k.Type, k.Name, k.Why)
 		}
+		// The full rule still fails, for exactly the awaited types.
+		err := KeptExactly(ExpectedKept(before, MustSurvive), after)
+		if len(awaitingSecurityIssue) == 0 {
+			assert.NoError(t, err)
+			return
+		}
+		require.Error(t, err, "every MustSurvive type survives now: empty awaitingSecurityIssue")
+		for _, line := range strings.Split(err.Error(), "\n")[1:] {
+			ok := false
+			for _, typ := range awaitingSecurityIssue {
+				ok = ok || strings.Contains(line, "deleted "+typ+" ")
+			}
+			assert.True(t, ok, "a gap not awaited from the security issue: %s", line)
+		}
+		t.Logf("awaiting the security issue: %v", err)
 	})
 
 	r.phases.run("prod: unprotect + destroy retains bucket", func() {
