@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
@@ -69,7 +70,14 @@ func Watch() (chan<- events.EngineEvent, func() []Step) {
 		}
 		done <- steps
 	}()
-	return ch, func() []Step { return <-done }
+	return ch, func() []Step {
+		select {
+		case steps := <-done:
+			return steps
+		case <-time.After(time.Minute):
+			return nil // the stream never ended: the operation failed before it began
+		}
+	}
 }
 
 // Changes are the steps that change something, without the stack itself
