@@ -38,7 +38,8 @@ type fakeApps struct {
 
 func startApps(t *testing.T) *fakeApps {
 	a := &fakeApps{publicApp: newSwappable(smoketest.NewApp(outputs.UserAPI, smoketest.Faults{}).WithToken())}
-	admin := keyHeaderAs(smoketest.NewApp(outputs.AdminAPI, smoketest.Faults{}), stacks.DefaultContract().AdminKeyHeader)
+	// The key header the program configures the real app with.
+	admin := smoketest.NewApp(outputs.AdminAPI, smoketest.Faults{}).WithKey(stacks.DefaultContract().AdminKeyHeader, smoketest.Key)
 	a.admin = httptest.NewServer(smoketest.IAMFront(admin, smoketest.Creds, smoketest.Region))
 	a.public = httptest.NewServer(a.publicApp)
 	a.fargate = httptest.NewServer(smoketest.NewApp(outputs.ContainerApp, smoketest.Faults{}).WithToken())
@@ -50,19 +51,6 @@ func startApps(t *testing.T) *fakeApps {
 		}
 	})
 	return a
-}
-
-// keyHeaderAs makes the fake admin app read its key from header, the name
-// the program configures the real app with (FAST_API__AUTH__API_KEY__NAME);
-// the fake's own name is smoketest.KeyHeader.
-func keyHeaderAs(app http.Handler, header string) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		r.Header.Del(smoketest.KeyHeader)
-		if v := r.Header.Values(header); len(v) > 0 {
-			r.Header[http.CanonicalHeaderKey(smoketest.KeyHeader)] = v
-		}
-		app.ServeHTTP(w, r)
-	})
 }
 
 // rewrite points what the program turns into URLs at the fake apps: the
