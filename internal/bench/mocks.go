@@ -53,17 +53,7 @@ type mocks struct {
 }
 
 func newMocks(project, stack string, cfg map[string]string) *mocks {
-	e := env{Region: cfg["aws:region"], GcpRegion: cfg["gcp:region"], GcpProj: cfg["gcp:project"]}
-	if e.Region == "" {
-		e.Region = "eu-west-2"
-	}
-	if e.GcpProj == "" {
-		e.GcpProj = GcpProject
-	}
-	if e.GcpRegion == "" {
-		e.GcpRegion = "europe-west2"
-	}
-	return &mocks{project: project, stack: stack, env: e}
+	return &mocks{project: project, stack: stack, env: EnvFor(cfg)}
 }
 
 func (m *mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
@@ -79,11 +69,7 @@ func (m *mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 			}
 		}
 	} else if args.Custom {
-		if f, ok := resourceMocks[args.TypeToken]; ok {
-			id = f(m.env, args.Name, args.Inputs, state)
-		} else {
-			id = defaultMock(m.env, args.TypeToken, args.Name, state)
-		}
+		id, state = Compute(m.env, args.TypeToken, args.Name, args.Inputs)
 	}
 	rpc := args.RegisterRPC
 	r := &Resource{
@@ -112,11 +98,11 @@ func (m *mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 }
 
 func (m *mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
-	f, ok := callMocks[args.Token]
-	if !ok {
-		return nil, fmt.Errorf("bench: no mock for function %s; add one with mockCall in internal/bench", args.Token)
+	out, err := Invoke(m.env, args.Token, args.Args)
+	if err != nil {
+		return nil, fmt.Errorf("bench: %w", err)
 	}
-	return f(m.env, args.Args)
+	return out, nil
 }
 
 func (m *mocks) resources() []*Resource {

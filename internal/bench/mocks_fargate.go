@@ -93,11 +93,15 @@ func init() {
 	})
 	mockResource("aws:ecs/taskDefinition:TaskDefinition", func(e env, name string, in, st resource.PropertyMap) string {
 		family := fgStr(in, "family", name)
-		arn := fmt.Sprintf("arn:aws:ecs:%s:%s:task-definition/%s:1", e.Region, AwsAccount, family)
+		// Every registration of a changed definition is a new revision, so a
+		// replaced task definition has a new ARN (the service then updates).
+		revision := taskRevision(in)
+		base := fmt.Sprintf("arn:aws:ecs:%s:%s:task-definition/%s", e.Region, AwsAccount, family)
+		arn := fmt.Sprintf("%s:%d", base, revision)
 		st["arn"] = resource.NewProperty(arn)
-		st["arnWithoutRevision"] = resource.NewProperty(strings.TrimSuffix(arn, ":1"))
+		st["arnWithoutRevision"] = resource.NewProperty(base)
 		st["family"] = resource.NewProperty(family)
-		st["revision"] = resource.NewProperty(1.0)
+		st["revision"] = resource.NewProperty(float64(revision))
 		return family
 	})
 	mockResource("aws:ecs/service:Service", func(e env, name string, in, st resource.PropertyMap) string {
@@ -146,4 +150,11 @@ func fgStr(in resource.PropertyMap, key, def string) string {
 		return v.StringValue()
 	}
 	return def
+}
+
+// taskRevision is a stable revision number (1..999) derived from the settings
+// that make a new task definition revision.
+func taskRevision(in resource.PropertyMap) int {
+	key := fgStr(in, "cpu", "") + "/" + fgStr(in, "memory", "") + "/" + fgStr(in, "containerDefinitions", "")
+	return 1 + int(gcpHashNumber(key)%999)
 }
