@@ -35,6 +35,7 @@ func All() []Rule {
 		SGInternetPorts, ContainerLogsRetention,
 		CloudRunScaleToZeroInDev, CloudRunSecretsByReference, CloudRunLeastPrivilege,
 		EC2Hardening,
+		DurableStorageInProd, LambdaJSONLogs,
 	}
 }
 
