@@ -108,6 +108,9 @@ func deployEC2(ctx *pulumi.Context, c *Config, s *shared) (exports, error) {
 		SecretPrefix: "/sgraph-send/" + c.Stack + "/ec2",
 		TLSParameter: e.TLSParameter,
 		Tags:         tags,
+		// The CloudWatch agent ships the app's and nginx's logs here.
+		LogGroupName:     "/sgraph-send/" + c.Stack + "/ec2",
+		LogRetentionDays: c.LogRetentionDays,
 	})
 	if err != nil {
 		return nil, err

@@ -134,9 +134,9 @@ func NewAlarms(ctx *pulumi.Context, name string, args *AlarmsArgs, opts ...pulum
 	t := args.Thresholds
 	for i, fn := range args.LambdaFunctions {
 		dims := pulumi.StringMap{"FunctionName": fn}
-		b.alarm(fmt.Sprintf("lambda%d-errors", i), spec{ns: "AWS/Lambda", metric: "Errors", stat: "Sum", dims: dims,
+		b.alarm(fmt.Sprintf("lambda%d-errors", i), spec{name: pulumi.Sprintf("%s-errors", fn), ns: "AWS/Lambda", metric: "Errors", stat: "Sum", dims: dims,
 			threshold: t.LambdaErrors, what: "Lambda function errors"})
-		b.alarm(fmt.Sprintf("lambda%d-throttles", i), spec{ns: "AWS/Lambda", metric: "Throttles", stat: "Sum", dims: dims,
+		b.alarm(fmt.Sprintf("lambda%d-throttles", i), spec{name: pulumi.Sprintf("%s-throttles", fn), ns: "AWS/Lambda", metric: "Throttles", stat: "Sum", dims: dims,
 			threshold: t.LambdaThrottles, what: "Lambda invocations throttled (reserved concurrency or account limit reached)"})
 	}
 	if args.Alb != nil {
@@ -187,6 +187,7 @@ func NewAlarms(ctx *pulumi.Context, name string, args *AlarmsArgs, opts ...pulum
 
 // spec is one CloudWatch alarm.
 type spec struct {
+	name             pulumi.StringInput // alarm name; default Prefix-suffix
 	ns, metric, stat string
 	dims             pulumi.StringMap
 	threshold        int
@@ -224,9 +225,12 @@ func (b *builder) alarm(suffix string, s spec) {
 	for _, a := range s.extraActions {
 		actions = append(actions, pulumi.String(a))
 	}
-	alarmName := b.args.Prefix + "-" + suffix
+	var alarmName pulumi.StringInput = pulumi.String(b.args.Prefix + "-" + suffix)
+	if s.name != nil {
+		alarmName = s.name // named after the function it watches
+	}
 	a, err := cloudwatch.NewMetricAlarm(b.ctx, b.name+"-"+suffix, &cloudwatch.MetricAlarmArgs{
-		Name:               pulumi.String(alarmName),
+		Name:               alarmName,
 		AlarmDescription:   pulumi.String(s.what),
 		Namespace:          pulumi.String(s.ns),
 		MetricName:         pulumi.String(s.metric),

@@ -31,6 +31,7 @@ type Script struct {
 	AppEnv       map[string]string // plain app environment
 	SecretParams map[string]string // env var name -> SSM SecureString parameter name
 	TLSParameter string            // SSM prefix of cert/key, "" for self-signed
+	LogGroup     string            // CloudWatch log group the agent ships to, "" for none
 }
 
 // Render returns the runnable script: shebang, header, then install.sh
@@ -62,6 +63,9 @@ func (s Script) Render() string {
 	}
 	if s.TLSParameter != "" {
 		assign("TLS_PARAMETER", s.TLSParameter)
+	}
+	if s.LogGroup != "" {
+		assign("LOG_GROUP", s.LogGroup)
 	}
 	body := installScript
 	if strings.HasPrefix(body, "#!") {
@@ -107,6 +111,7 @@ func (a *ServerArgs) script(params *secretParameters) (Script, pulumi.StringMap)
 		Region:       a.Region,
 		SecretParams: params.names,
 		TLSParameter: a.TLSParameter,
+		LogGroup:     a.LogGroupName,
 	}, a.Runtime.Env
 }
 

@@ -164,3 +164,21 @@ func durableMountFor(res *bench.Resource, dir string) string {
 	}
 	return ""
 }
+
+// mountedBucketGrant reports whether grant g is objectUser on a Cloud Storage
+// bucket that svc mounts: the one grant beyond its secrets a Cloud Run service
+// account may hold.
+func mountedBucketGrant(svc *bench.Resource, token string, g *bench.Resource) bool {
+	if token != "gcp:storage/bucketIAMMember:BucketIAMMember" || g.Str("role") != "roles/storage.objectUser" {
+		return false
+	}
+	volumes, _ := svc.Plain("template.volumes").([]any)
+	for _, v := range volumes {
+		vm, _ := v.(map[string]any)
+		gcs, _ := vm["gcs"].(map[string]any)
+		if b, _ := gcs["bucket"].(string); b != "" && b == g.Str("bucket") {
+			return true
+		}
+	}
+	return false
+}
