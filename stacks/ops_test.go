@@ -194,3 +194,14 @@ func TestOpsBadConfig(t *testing.T) {
 		})
 	}
 }
+
+// underOps reports whether res belongs to the stack-wide operations
+// components (alert topic, alarms, budget) rather than to a target.
+func underOps(r *bench.Result, res *bench.Resource) bool {
+	for _, c := range []string{"sgraph-send:alarms:Topic", "sgraph-send:alarms:Alarms", "sgraph-send:budget:Budget"} {
+		if r.Ancestor(res, c) != nil {
+			return true
+		}
+	}
+	return false
+}

@@ -21,9 +21,7 @@
 #                              values are SecureString parameters fetched at start
 #   SGRAPH_SEND_TLS_PARAMETER  SSM prefix holding <prefix>/cert and <prefix>/key (PEM);
 #                              empty: a self-signed certificate for the public DNS name
-#   SGRAPH_SEND_LOG_GROUP      CloudWatch log group the agent ships the app's journal and
-#                              nginx's logs to (run); empty: logs stay on the instance.
-#                              Mode `logconfig` prints the agent's config (for tests).
+#   SGRAPH_SEND_LOG_GROUP      CloudWatch log group for app and nginx logs (run)
 #
 # TLS: nginx terminates TLS on 443 and proxies to uvicorn on 127.0.0.1, so the app
 # runs unprivileged with no capability and never reads the private key.
@@ -299,82 +297,27 @@ start() {
 	wait_healthy "https://127.0.0.1$HEALTH_PATH" nginx.service
 }
 
-# --- log shipping: the CloudWatch agent (AL2023 package) reads files only ---
-readonly LOG_DIR=/var/log/sgraph-send
-readonly AGENT_CTL=/opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl
-readonly AGENT_CONFIG=/opt/aws/amazon-cloudwatch-agent/etc/sgraph-send.json
-readonly JOURNAL_UNIT=/etc/systemd/system/sgraph-send-journal.service
-
-# install_log_agent runs in bake and run, so a baked AMI has the agent too.
-install_log_agent() {
-	local p missing=()
-	for p in amazon-cloudwatch-agent logrotate; do
-		rpm -q "$p" >/dev/null 2>&1 || missing+=("$p")
-	done
-	if ((${#missing[@]} > 0)); then
-		log "installing ${missing[*]}"
-		dnf install -y "${missing[@]}"
-	fi
-}
-
-# render_agent_config prints the agent's config: the app's journal (copied to a
-# file by the journal unit, as the agent reads files, not the journal) and
-# nginx's two logs, one stream each per instance. Retention is the group's.
+readonly APP_LOG=/var/log/sgraph-send.log AGENT=/opt/aws/amazon-cloudwatch-agent
+install_log_agent() { rpm -q amazon-cloudwatch-agent >/dev/null 2>&1 || dnf install -y amazon-cloudwatch-agent; }
 render_agent_config() {
-	[[ "$LOG_GROUP" =~ ^[A-Za-z0-9_/.#-]{1,512}$ ]] || die "SGRAPH_SEND_LOG_GROUP must be a log group name, got '$LOG_GROUP'"
-	local entry file stream sep=""
-	printf '{"agent":{"run_as_user":"root"},"logs":{"logs_collected":{"files":{"collect_list":['
-	for entry in "$LOG_DIR/app.log=app" /var/log/nginx/access.log=nginx-access /var/log/nginx/error.log=nginx-error; do
-		file="${entry%%=*}"
-		stream="${entry#*=}"
-		printf '%s{"file_path":"%s","log_group_name":"%s","log_stream_name":"{instance_id}/%s","timezone":"UTC"}' \
-			"$sep" "$file" "$LOG_GROUP" "$stream"
-		sep=","
+	[[ "$LOG_GROUP" =~ ^[A-Za-z0-9_/.#-]+$ ]] || die "bad SGRAPH_SEND_LOG_GROUP"
+	local f s=
+	printf '{"logs":{"logs_collected":{"files":{"collect_list":['
+	for f in $APP_LOG /var/log/nginx/{access,error}.log; do
+		printf '%s{"file_path":"%s","log_group_name":"%s","log_stream_name":"{instance_id}/%s"}' "$s" "$f" "$LOG_GROUP" "${f##*/}"
+		s=,
 	done
 	printf ']}}}}\n'
 }
-
-write_journal_unit() {
-	cat >"$JOURNAL_UNIT" <<EOF
-[Unit]
-Description=Copy the sgraph-send journal to $LOG_DIR/app.log for the CloudWatch agent
-After=sgraph-send.service
-
-[Service]
-Type=simple
-ExecStart=/bin/sh -c 'exec journalctl -u sgraph-send.service -f -o short-iso --no-pager --cursor-file=$LOG_DIR/.cursor >>$LOG_DIR/app.log'
-Restart=always
-RestartSec=5
-
-[Install]
-WantedBy=multi-user.target
-EOF
-	chmod 0644 "$JOURNAL_UNIT"
-	cat >/etc/logrotate.d/sgraph-send <<EOF
-$LOG_DIR/app.log {
-    daily
-    rotate 3
-    missingok
-    notifempty
-    copytruncate
-}
-EOF
-}
-
 configure_log_agent() {
-	if [[ -z "$LOG_GROUP" ]]; then
-		log "no SGRAPH_SEND_LOG_GROUP: logs stay in the journal and /var/log/nginx"
-		return
-	fi
-	install -d -m 0750 "$LOG_DIR"
-	local config
-	config="$(render_agent_config)"
-	printf '%s\n' "$config" >"$AGENT_CONFIG"
-	write_journal_unit
+	[[ -n "$LOG_GROUP" ]] || return 0
+	render_agent_config >"$AGENT/etc/sgraph-send.json"
+	printf '[Service]\nExecStart=journalctl -fu sgraph-send\nStandardOutput=append:%s\nRestart=always\n[Install]\nWantedBy=multi-user.target\n' \
+		"$APP_LOG" >/etc/systemd/system/sgraph-send-journal.service
+	printf '%s {\n daily\n rotate 3\n copytruncate\n}\n' "$APP_LOG" >/etc/logrotate.d/sgraph-send
 	systemctl daemon-reload
 	systemctl enable --now sgraph-send-journal.service
-	"$AGENT_CTL" -a fetch-config -m ec2 -s -c "file:$AGENT_CONFIG"
-	log "shipping logs to CloudWatch log group $LOG_GROUP"
+	"$AGENT/bin/amazon-cloudwatch-agent-ctl" -a fetch-config -m ec2 -s -c "file:$AGENT/etc/sgraph-send.json"
 }
 
 main() {

@@ -62,7 +62,7 @@ func TestDevIdleIsNearZeroExceptAlwaysOnParts(t *testing.T) {
 		}
 	}
 	alb := byType(est, "aws:lb/loadBalancer:LoadBalancer", true)
-	assert.InDelta(t, 26.6, alb, 1, "ALB hours and two public IPv4 addresses")
+	assert.InDelta(t, 0.02646*730+3*0.005*730, alb, 0.01, "ALB hours and a public IPv4 address per default subnet (three in eu-west-2)")
 	assert.Zero(t, byType(est, "aws:ecs/service:Service", true), "0 tasks")
 	assert.Zero(t, byType(est, "gcp:cloudrunv2/service:Service", true), "scales to zero")
 	assert.Zero(t, byType(est, "aws:lambda/function:Function", true))

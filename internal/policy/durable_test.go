@@ -120,3 +120,25 @@ func TestCloudRunLeastPrivilegeAllowsOnlyItsMountedBucket(t *testing.T) {
 	assert.Len(t, policy.Failed(policy.Evaluate(r, policy.CloudRunLeastPrivilege)), 1)
 }
 
+func TestGcsStorageSafetyCatchesViolations(t *testing.T) {
+	cases := []struct {
+		name, stack string
+		break_      func(b *bench.Resource)
+	}{
+		{"public access allowed", "prod", func(b *bench.Resource) { b.Inputs["publicAccessPrevention"] = resource.NewProperty("inherited") }},
+		{"object ACLs", "dev", func(b *bench.Resource) { b.Inputs["uniformBucketLevelAccess"] = resource.NewProperty(false) }},
+		{"unversioned", "prod", func(b *bench.Resource) { delete(b.Inputs, "versioning") }},
+		{"prod unprotected", "prod", func(b *bench.Resource) { b.Protect = false }},
+		{"prod force-destroyed", "prod", func(b *bench.Resource) { b.Inputs["forceDestroy"] = resource.NewProperty(true) }},
+		{"dev not force-destroyed", "dev", func(b *bench.Resource) { b.Inputs["forceDestroy"] = resource.NewProperty(false) }},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := bench.MustRun(t, bench.Options{Stack: tc.stack})
+			b := r.One(t, "gcp:storage/bucket:Bucket")
+			require.Empty(t, policy.Failed(policy.Evaluate(r, policy.GcsStorageSafety)))
+			tc.break_(b)
+			assert.Len(t, policy.Failed(policy.Evaluate(r, policy.GcsStorageSafety)), 1)
+		})
+	}
+}

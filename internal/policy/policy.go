@@ -35,7 +35,7 @@ func All() []Rule {
 		SGInternetPorts, ContainerLogsRetention,
 		CloudRunScaleToZeroInDev, CloudRunSecretsByReference, CloudRunLeastPrivilege,
 		EC2Hardening,
-		DurableStorageInProd, LambdaJSONLogs,
+		DurableStorageInProd, GcsStorageSafety, LambdaJSONLogs,
 	}
 }
 
