@@ -37,9 +37,9 @@ func TestAgentConfigShipsAppAndNginxLogs(t *testing.T) {
 		files[f["file_path"]] = f["log_stream_name"]
 	}
 	assert.Equal(t, map[string]string{
-		"/var/log/sgraph-send.log":     "{instance_id}/sgraph-send.log",
-		"/var/log/nginx/access.log":    "{instance_id}/access.log",
-		"/var/log/nginx/error.log":     "{instance_id}/error.log",
+		"/var/log/sgraph-send.log":  "{instance_id}/sgraph-send.log",
+		"/var/log/nginx/access.log": "{instance_id}/access.log",
+		"/var/log/nginx/error.log":  "{instance_id}/error.log",
 	}, files)
 
 	bad := ec2.Script{Mode: "logconfig", Version: "0.27.6", LogGroup: "/x'; rm -rf /"}
