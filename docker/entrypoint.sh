@@ -28,8 +28,14 @@ case "$port" in
     ;;
 esac
 
+# Logs are JSON lines on stdout (log_config.json); sgraph_logging wraps the
+# app so access lines carry its fast-api-request-id.
+export SGRAPH_SEND_FACTORY="$app"
+app="sgraph_logging:create_app"
+
 # exec: uvicorn becomes PID 1's child-free replacement and receives SIGTERM
 # directly, so ECS, Cloud Run and Lambda shut it down cleanly.
 exec python -m uvicorn "$app" --factory --app-dir /app \
   --host 0.0.0.0 --port "$port" \
-  --proxy-headers --forwarded-allow-ips '*' "$@"
+  --proxy-headers --forwarded-allow-ips '*' \
+  --log-config /app/log_config.json "$@"

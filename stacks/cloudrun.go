@@ -36,7 +36,7 @@ func loadCloudRun(r *reader, c *Config) {
 		MaxInstances: r.integer("cloudRunMaxInstances", 1, 1000),
 		CPU:          r.str("cloudRunCpu"),
 		Memory:       r.str("cloudRunMemory"),
-		StorageMode:  r.oneOf("cloudRunStorageMode", "memory", "disk"),
+		StorageMode:  r.oneOf("cloudRunStorageMode", "memory", "disk", "gcs"),
 		Public:       r.boolean("cloudRunPublic"),
 	}
 	if cr.MaxInstances < cr.MinInstances {
@@ -67,6 +67,10 @@ func deployCloudRun(ctx *pulumi.Context, c *Config, s *shared) (exports, error) 
 	if st.Mode == "disk" {
 		st.Path = cloudRunDiskPath
 	}
+	mount, st, err := cloudRunDurableStorage(ctx, c, st)
+	if err != nil {
+		return nil, err
+	}
 	svc, err := cloudrun.NewService(ctx, c.Name("cloudrun"), &cloudrun.ServiceArgs{
 		Project:      c.Gcp.Project,
 		Region:       c.Gcp.Region,
@@ -81,6 +85,7 @@ func deployCloudRun(ctx *pulumi.Context, c *Config, s *shared) (exports, error) 
 		Public:       cr.Public,
 		Protect:      c.Environment.Prod(),
 		Labels:       gcpLabels(c.Tags),
+		Storage:      mount,
 	})
 	if err != nil {
 		return nil, err

@@ -63,7 +63,7 @@ func TestCloudRunService(t *testing.T) {
 		protected bool
 	}{
 		{"dev", "1", "512Mi", 1, false},
-		{"prod", "1", "2Gi", 1, true},
+		{"prod", "1", "2Gi", 3, true}, // durable storage lifts the one-instance pin
 	}
 	for _, tc := range cases {
 		t.Run(tc.stack, func(t *testing.T) {
@@ -97,7 +97,9 @@ func TestCloudRunService(t *testing.T) {
 
 			env := crEnvOf(t, svc)
 			assert.Equal(t, "container", env["SGRAPH_SEND_APP"]["value"])
-			assert.Equal(t, "memory", env["SEND__STORAGE_MODE"]["value"], "storage mode set explicitly")
+			// gcs (the default): disk mode on the mounted bucket.
+			assert.Equal(t, "disk", env["SEND__STORAGE_MODE"]["value"], "storage mode set explicitly")
+			assert.Equal(t, "/mnt/sgraph-send", env["SEND__DISK_PATH"]["value"])
 			assert.NotContains(t, env, "SEND__S3_BUCKET")
 
 			// Labels: the stack's tags, in GCP label form.
@@ -267,7 +269,7 @@ func TestCloudRunBadConfig(t *testing.T) {
 		{"memory too small", map[string]string{"cloudRunMemory": "256Mi"}, nil, "sgraph-send:cloudRunMemory", "1 CPU up to 4Gi"},
 		{"memory too big for 1 cpu", map[string]string{"cloudRunMemory": "8Gi"}, nil, "sgraph-send:cloudRunMemory", "cloudRunCpu"},
 		{"4 cpu needs 2Gi", map[string]string{"cloudRunCpu": "4", "cloudRunMemory": "1Gi"}, nil, "sgraph-send:cloudRunMemory", "2048Mi..16384Mi"},
-		{"storage mode", map[string]string{"cloudRunStorageMode": "gcs"}, nil, "sgraph-send:cloudRunStorageMode", "memory, disk"},
+		{"storage mode", map[string]string{"cloudRunStorageMode": "s3"}, nil, "sgraph-send:cloudRunStorageMode", "memory, disk, gcs"},
 		{"tag not a label", map[string]string{"tags": `{"9lives": "x"}`}, nil, "sgraph-send:tags", "start with a letter"},
 		{"public not bool", map[string]string{"cloudRunPublic": "yes"}, nil, "sgraph-send:cloudRunPublic", "true or false"},
 	}

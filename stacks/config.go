@@ -41,6 +41,7 @@ type Config struct {
 	Fargate          FargateConfig
 	EC2              EC2Config
 	CloudRun         CloudRunConfig
+	Ops              OpsConfig // alerts, alarm thresholds, budget
 }
 
 // KeysRead returns every config key Load read and the kind it read it as
@@ -88,6 +89,7 @@ func Load(ctx *pulumi.Context) (*Config, error) {
 	c.Contract = loadContract(r)
 	c.Secrets = loadSecrets(r, c)
 	c.Domain = loadDomain(r)
+	c.Ops = loadOps(r, c)
 	if c.needsGcpImage() {
 		c.Gcp = loadGcp(r, c)
 	}

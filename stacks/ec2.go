@@ -139,6 +139,9 @@ func deployEC2(ctx *pulumi.Context, c *Config, s *shared) (exports, error) {
 		HostedZoneID: e.HostedZoneID,
 		AcmeServer:   e.AcmeServer,
 		Tags:         tags,
+		// The CloudWatch agent ships the app's and nginx's logs here.
+		LogGroupName:     "/sgraph-send/" + c.Stack + "/ec2",
+		LogRetentionDays: c.LogRetentionDays,
 	})
 	if err != nil {
 		return nil, err

@@ -182,7 +182,7 @@ func TestEC2InstanceProfileScoped(t *testing.T) {
 	}
 	var policies []*bench.Resource
 	for _, p := range r.OfType(ec2PolicyType) {
-		if p.ParentType() == ec2Comp {
+		if p.ParentType() == ec2Comp && !strings.HasSuffix(p.Name, "-logs") { // -logs: log shipping (ec2_logs_test.go)
 			policies = append(policies, p)
 		}
 	}
@@ -326,7 +326,7 @@ func TestEC2TLSCertificateFromSSM(t *testing.T) {
 	assert.Contains(t, ec2Instance(t, r).Str("userData"), "SGRAPH_SEND_TLS_PARAMETER='/sgraph-send/prod/tls'")
 	var policy string
 	for _, p := range r.OfType(ec2PolicyType) {
-		if p.ParentType() == ec2Comp {
+		if p.ParentType() == ec2Comp && !strings.HasSuffix(p.Name, "-logs") {
 			policy = p.Str("policy")
 		}
 	}

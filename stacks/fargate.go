@@ -5,6 +5,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/sgraph-ai/sgraph-send-infra/components/alarms"
 	"github.com/sgraph-ai/sgraph-send-infra/components/appspec"
 	"github.com/sgraph-ai/sgraph-send-infra/components/fargate"
 	"github.com/sgraph-ai/sgraph-send-infra/outputs"
@@ -123,6 +124,7 @@ func deployFargate(ctx *pulumi.Context, c *Config, s *shared) (exports, error) {
 	if err != nil {
 		return nil, err
 	}
+	s.watch.alb = &alarms.Alb{LoadBalancer: svc.LoadBalancerArnSuffix, TargetGroup: svc.TargetGroupArnSuffix}
 	return exports{
 		// http:// when no certificate is configured (the dev default).
 		outputs.FargateURL:          svc.URL,

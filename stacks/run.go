@@ -55,6 +55,9 @@ func Program(ctx *pulumi.Context) (map[string]pulumi.Input, error) {
 			ex[k] = v
 		}
 	}
+	if err := deployOps(ctx, c, s, ex); err != nil {
+		return nil, fmt.Errorf("operations (alerts, alarms, budget): %w", err)
+	}
 	keys := make([]string, 0, len(ex))
 	for k := range ex {
 		keys = append(keys, k)

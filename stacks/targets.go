@@ -13,6 +13,8 @@ type shared struct {
 	BucketArn   pulumi.StringOutput
 	ImageRef    pulumi.StringOutput // ECR image, digest form (repo@sha256:...)
 	GcpImageRef pulumi.StringOutput // Artifact Registry copy, digest form
+	// watch is what targets hand the alarms (stacks/ops.go) beyond their exports.
+	watch watched
 }
 
 // exports are stack outputs keyed by the names in package outputs.

@@ -39,6 +39,8 @@ type ServiceArgs struct {
 	Protect bool
 	// Labels go on every labelable resource (GCP label rules: lowercase).
 	Labels pulumi.StringMap
+	// Storage, when set, mounts a Cloud Storage bucket (optional; see storage.go).
+	Storage *BucketMount
 }
 
 // Service is the deployed Cloud Run service and what callers need of it.
@@ -76,7 +78,11 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 	if err != nil {
 		return nil, err
 	}
-	run, err := newRunService(ctx, name, args, account, secrets, apis, parent)
+	grants, err := grantBucket(ctx, name, args, account, parent)
+	if err != nil {
+		return nil, err
+	}
+	run, err := newRunService(ctx, name, args, account, secrets, apis, parent, grants...)
 	if err != nil {
 		return nil, err
 	}

@@ -13,8 +13,8 @@ import (
 // runtime env says (memory or disk): both live inside one instance, so
 // transfers do not survive a restart, a new revision or a scale to zero.
 func newRunService(ctx *pulumi.Context, name string, args *ServiceArgs, account *serviceaccount.Account,
-	secrets []secretRef, a *apis, parent pulumi.ResourceOption) (*cloudrunv2.Service, error) {
-	deps := []pulumi.Resource{a.Run}
+	secrets []secretRef, a *apis, parent pulumi.ResourceOption, extraDeps ...pulumi.Resource) (*cloudrunv2.Service, error) {
+	deps := append([]pulumi.Resource{a.Run}, extraDeps...)
 	for _, s := range secrets {
 		deps = append(deps, s.deps...)
 	}
@@ -24,13 +24,16 @@ func newRunService(ctx *pulumi.Context, name string, args *ServiceArgs, account 
 	}
 	rt := args.Runtime
 	return cloudrunv2.NewService(ctx, name, &cloudrunv2.ServiceArgs{
-		Project:  pulumi.String(args.Project),
-		Location: pulumi.String(args.Region),
-		Name:     pulumi.String(args.ServiceName),
-		Ingress:  pulumi.String("INGRESS_TRAFFIC_ALL"),
-		Labels:   args.Labels,
+		Project:     pulumi.String(args.Project),
+		Location:    pulumi.String(args.Region),
+		Name:        pulumi.String(args.ServiceName),
+		Ingress:     pulumi.String("INGRESS_TRAFFIC_ALL"),
+		Labels:      args.Labels,
+		LaunchStage: launchStage(args),
 		Template: &cloudrunv2.ServiceTemplateArgs{
-			ServiceAccount: account.Email,
+			ServiceAccount:       account.Email,
+			ExecutionEnvironment: executionEnvironment(args),
+			Volumes:              volumes(args),
 			Scaling: &cloudrunv2.ServiceTemplateScalingArgs{
 				MinInstanceCount: pulumi.Int(args.MinInstances),
 				MaxInstanceCount: pulumi.Int(args.MaxInstances),
@@ -52,7 +55,8 @@ func newRunService(ctx *pulumi.Context, name string, args *ServiceArgs, account 
 					CpuIdle:         pulumi.Bool(true),
 					StartupCpuBoost: pulumi.Bool(true),
 				},
-				Envs: envs(args, secrets),
+				Envs:         envs(args, secrets),
+				VolumeMounts: volumeMounts(args),
 				// The app answers HEAD with 405, so both probes use GET.
 				StartupProbe: &cloudrunv2.ServiceTemplateContainerStartupProbeArgs{
 					HttpGet: &cloudrunv2.ServiceTemplateContainerStartupProbeHttpGetArgs{

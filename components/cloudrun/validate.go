@@ -119,6 +119,9 @@ func validate(a *ServiceArgs) error {
 	if err := CheckScaling(a.MinInstances, a.MaxInstances); err != nil {
 		add("%v", err)
 	}
+	for _, p := range validateMount(a.Storage) {
+		add("%s", p)
+	}
 	rt := a.Runtime
 	if rt.Port < 1 || rt.Port > 65535 {
 		add("runtime port %d out of range", rt.Port)

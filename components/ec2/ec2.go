@@ -53,6 +53,11 @@ type ServerArgs struct {
 	AcmeServer   string // ACME directory URL, e.g. AcmeProduction
 	// Tags are applied to every taggable resource (and the root volume).
 	Tags pulumi.StringMap
+	// LogGroupName, when set, is a CloudWatch log group (created here, kept
+	// LogRetentionDays) the instance's CloudWatch agent ships the app's
+	// journal and nginx's access and error logs to (see logs.go).
+	LogGroupName     string
+	LogRetentionDays int
 }
 
 // Server is the instance and what it needs: security group, instance profile
@@ -93,6 +98,9 @@ func NewServer(ctx *pulumi.Context, name string, args *ServerArgs, opts ...pulum
 	}
 	profile, err := newServerProfile(ctx, name, args, params, parent)
 	if err != nil {
+		return nil, err
+	}
+	if _, err := newLogShipping(ctx, name, args, profile, parent); err != nil {
 		return nil, err
 	}
 	userData := renderUserData(args.script(params))

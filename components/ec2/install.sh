@@ -23,6 +23,7 @@
 #   SGRAPH_SEND_TLS_PARAMETER  SSM prefix holding <prefix>/cert and <prefix>/key (PEM);
 #                              empty: a self-signed certificate for the public DNS name
 #   SGRAPH_SEND_DOMAIN         no TLS parameter: certbot gets the certificate (acme.sh)
+#   SGRAPH_SEND_LOG_GROUP      CloudWatch log group for app and nginx logs (run)
 #
 # TLS: nginx terminates TLS on 443 and proxies to uvicorn on 127.0.0.1, so the app
 # runs unprivileged with no capability and never reads the private key.
@@ -38,6 +39,7 @@ APP_ENV="${SGRAPH_SEND_APP_ENV:-}"
 SECRET_PARAMS="${SGRAPH_SEND_SECRET_PARAMS:-}"
 TLS_PARAMETER="${SGRAPH_SEND_TLS_PARAMETER:-}"
 DOMAIN="${SGRAPH_SEND_DOMAIN:-}"
+LOG_GROUP="${SGRAPH_SEND_LOG_GROUP:-}"
 
 readonly APP_USER=sgraph-send
 readonly APP_HOME=/var/lib/sgraph-send
@@ -311,6 +313,29 @@ start() {
 	wait_healthy "https://127.0.0.1$HEALTH_PATH" nginx.service
 }
 
+readonly APP_LOG=/var/log/sgraph-send.log AGENT=/opt/aws/amazon-cloudwatch-agent
+install_log_agent() { rpm -q amazon-cloudwatch-agent >/dev/null 2>&1 || dnf install -y amazon-cloudwatch-agent; }
+render_agent_config() {
+	[[ "$LOG_GROUP" =~ ^[A-Za-z0-9_/.#-]+$ ]] || die "bad SGRAPH_SEND_LOG_GROUP"
+	local f s=
+	printf '{"logs":{"logs_collected":{"files":{"collect_list":['
+	for f in $APP_LOG /var/log/nginx/{access,error}.log; do
+		printf '%s{"file_path":"%s","log_group_name":"%s","log_stream_name":"{instance_id}/%s"}' "$s" "$f" "$LOG_GROUP" "${f##*/}"
+		s=,
+	done
+	printf ']}}}}\n'
+}
+configure_log_agent() {
+	[[ -n "$LOG_GROUP" ]] || return 0
+	render_agent_config >"$AGENT/etc/sgraph-send.json"
+	printf '[Service]\nExecStart=journalctl -fu sgraph-send\nStandardOutput=append:%s\nRestart=always\n[Install]\nWantedBy=multi-user.target\n' \
+		"$APP_LOG" >/etc/systemd/system/sgraph-send-journal.service
+	printf '%s {\n daily\n rotate 3\n copytruncate\n}\n' "$APP_LOG" >/etc/logrotate.d/sgraph-send
+	systemctl daemon-reload
+	systemctl enable --now sgraph-send-journal.service
+	"$AGENT/bin/amazon-cloudwatch-agent-ctl" -a fetch-config -m ec2 -s -c "file:$AGENT/etc/sgraph-send.json"
+}
+
 main() {
 	case "$MODE" in
 	bake)
@@ -319,6 +344,7 @@ main() {
 		ensure_user
 		install_app
 		install_certbot
+		install_log_agent
 		dnf clean all
 		;;
 	run)
@@ -332,6 +358,8 @@ main() {
 		fetch_secrets
 		configure_tls
 		write_nginx
+		install_log_agent
+		configure_log_agent
 		start
 		;;
 	secrets)
@@ -346,8 +374,11 @@ main() {
 		render_renewal_service
 		render_renewal_timer
 		;;
+	logconfig)
+		render_agent_config
+		;;
 	*)
-		die "unknown mode '$MODE'; use run, bake, secrets, unit or renewal"
+		die "unknown mode '$MODE'; use run, bake, secrets, unit, renewal or logconfig"
 		;;
 	esac
 }

@@ -40,6 +40,7 @@ type Script struct {
 	TLSParameter string            // SSM prefix of cert/key, "" for self-signed
 	Domain       string            // name to obtain an ACME certificate for, "" for none
 	AcmeServer   string            // ACME directory URL, with Domain
+	LogGroup     string            // CloudWatch log group the agent ships to, "" for none
 }
 
 // Render returns the runnable script: shebang, header, then install.sh
@@ -75,6 +76,9 @@ func (s Script) Render() string {
 	if s.Domain != "" {
 		assign("DOMAIN", s.Domain)
 		assign("ACME_SERVER", s.AcmeServer)
+	}
+	if s.LogGroup != "" {
+		assign("LOG_GROUP", s.LogGroup)
 	}
 	body := installScript
 	if strings.HasPrefix(body, "#!") {
@@ -125,6 +129,7 @@ func (a *ServerArgs) script(params *secretParameters) (Script, pulumi.StringMap)
 		TLSParameter: a.TLSParameter,
 		Domain:       a.acmeDomain(),
 		AcmeServer:   a.acmeServer(),
+		LogGroup:     a.LogGroupName,
 	}, a.Runtime.Env
 }
 

@@ -95,6 +95,10 @@ type Service struct {
 	ServiceName  pulumi.StringOutput `pulumi:"serviceName"`
 	DesiredCount pulumi.IntOutput    `pulumi:"desiredCount"`
 	DNSName      pulumi.StringOutput `pulumi:"dnsName"` // the load balancer's
+	// LoadBalancerArnSuffix and TargetGroupArnSuffix are the CloudWatch
+	// dimension values of the load balancer and its target group (alarms).
+	LoadBalancerArnSuffix pulumi.StringOutput `pulumi:"loadBalancerArnSuffix"`
+	TargetGroupArnSuffix  pulumi.StringOutput `pulumi:"targetGroupArnSuffix"`
 }
 
 // containerName is the one container of the task.
@@ -259,12 +263,16 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 	svc.ClusterName = ecsSvc.cluster.Name
 	svc.ServiceName = ecsSvc.service.Name
 	svc.DesiredCount = pulumi.Int(a.DesiredCount).ToIntOutput()
+	svc.LoadBalancerArnSuffix = lb.alb.ArnSuffix
+	svc.TargetGroupArnSuffix = lb.group.ArnSuffix
 	if err := ctx.RegisterResourceOutputs(svc, pulumi.Map{
-		"url":          svc.URL,
-		"dnsName":      svc.DNSName,
-		"clusterName":  svc.ClusterName,
-		"serviceName":  svc.ServiceName,
-		"desiredCount": svc.DesiredCount,
+		"loadBalancerArnSuffix": svc.LoadBalancerArnSuffix,
+		"targetGroupArnSuffix":  svc.TargetGroupArnSuffix,
+		"url":                   svc.URL,
+		"dnsName":               svc.DNSName,
+		"clusterName":           svc.ClusterName,
+		"serviceName":           svc.ServiceName,
+		"desiredCount":          svc.DesiredCount,
 	}); err != nil {
 		return nil, err
 	}

@@ -246,7 +246,7 @@ func TestEntrypointScript(t *testing.T) {
 
 	// Run it with a stub python that prints its arguments.
 	bin := t.TempDir()
-	require.NoError(t, os.WriteFile(filepath.Join(bin, "python"), []byte("#!/bin/sh\necho \"$@\"\n"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(bin, "python"), []byte("#!/bin/sh\necho \"factory=$SGRAPH_SEND_FACTORY $*\"\n"), 0o755))
 	run := func(env ...string) (string, error) {
 		cmd := exec.Command("sh", script)
 		cmd.Env = append([]string{"PATH=" + bin + ":/usr/bin:/bin"}, env...)
@@ -260,7 +260,10 @@ func TestEntrypointScript(t *testing.T) {
 	} {
 		out, err := run("SGRAPH_SEND_APP="+mode, "PORT=9090")
 		require.NoError(t, err, out)
-		assert.Contains(t, out, "-m uvicorn "+app+" --factory", mode)
+		// uvicorn runs our logging wrapper, which builds the app named here.
+		assert.Contains(t, out, "factory="+app+" ", mode)
+		assert.Contains(t, out, "-m uvicorn sgraph_logging:create_app --factory", mode)
+		assert.Contains(t, out, "--log-config /app/log_config.json", mode)
 		assert.Contains(t, out, "--host 0.0.0.0 --port 9090", mode)
 		assert.NotContains(t, out, "lambda_handler", mode)
 	}

@@ -71,9 +71,15 @@ func NewFunction(ctx *pulumi.Context, name string, args *FunctionArgs, opts ...p
 		// reservation from config actually removes it.
 		ReservedConcurrentExecutions: pulumi.Int(a.Sizing.ReservedConcurrency),
 		Environment:                  &lambda.FunctionEnvironmentArgs{Variables: environment(a.Runtime)},
+		// JSON: the image already writes JSON lines (docker/log_config.json),
+		// which Lambda keeps as structured fields; its own platform records
+		// become JSON too. INFO on both: the app's access lines, and the
+		// platform's REPORT records (duration, memory used) operators size by.
 		LoggingConfig: &lambda.FunctionLoggingConfigArgs{
-			LogFormat: pulumi.String("Text"),
-			LogGroup:  logGroup.Name,
+			LogFormat:           pulumi.String("JSON"),
+			ApplicationLogLevel: pulumi.String("INFO"),
+			SystemLogLevel:      pulumi.String("INFO"),
+			LogGroup:            logGroup.Name,
 		},
 		Tags: a.Tags,
 	}, parent,

@@ -9,6 +9,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 
 	"github.com/sgraph-ai/sgraph-send-infra/internal/bench"
+	"github.com/sgraph-ai/sgraph-send-infra/internal/cost"
 	"github.com/sgraph-ai/sgraph-send-infra/internal/policy"
 )
 
@@ -20,6 +21,9 @@ type Document struct {
 	Outputs      map[string]any   `json:"outputs"`
 	Policies     []policy.Finding `json:"policies"`
 	Placeholders []string         `json:"placeholderSecrets"`
+	// Cost is the monthly estimate (cost.go); CostError says why there is none.
+	Cost      *cost.Estimate `json:"cost,omitempty"`
+	CostError string         `json:"costError,omitempty"`
 }
 
 // Resource is one resource of the plan.
@@ -79,6 +83,7 @@ func Build(r *bench.Result, findings []policy.Finding) Document {
 			doc.Outputs[k] = v.Value
 		}
 	}
+	addCost(&doc, r)
 	return doc
 }
 

@@ -132,6 +132,9 @@ var CloudRunLeastPrivilege = Rule{Name: "cloudrun-least-privilege", Check: func(
 				if g.Str("member") != member && !containsMember(g, member) {
 					continue
 				}
+				if mountedBucketGrant(svc, token, g) {
+					continue // object access on the bucket it mounts (durable.go)
+				}
 				if token != gcpAccessorType || g.Str("role") != secretAccessor {
 					problems = append(problems, fmt.Sprintf("%s grants %s more than secretAccessor on one secret", g, g.Str("role")))
 				}

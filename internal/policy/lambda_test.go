@@ -133,6 +133,7 @@ func TestLambdaStacksPassEveryPolicy(t *testing.T) {
 				"lambda-admin-url-iam":          1,
 				"lambda-public-url-permissions": 1,
 				"lambda-log-retention":          2,
+				"lambda-json-logs":              2,
 				"lambda-role-least-privilege":   2,
 				"lambda-public-capped":          1,
 			}, seen)

@@ -36,6 +36,7 @@ func All() []Rule {
 		CloudRunScaleToZeroInDev, CloudRunSecretsByReference, CloudRunLeastPrivilege,
 		EC2Hardening,
 		ProdHTTPS, AcmeRecordScope,
+		DurableStorageInProd, GcsStorageSafety, LambdaJSONLogs,
 	}
 }
 
