@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/sgraph-ai/sgraph-send-infra/components/appspec"
 )
 
 // installScript is install.sh, the one script user data and the Image Builder
@@ -31,6 +33,11 @@ type Script struct {
 	AppEnv       map[string]string // plain app environment
 	SecretParams map[string]string // env var name -> SSM SecureString parameter name
 	TLSParameter string            // SSM prefix of cert/key, "" for self-signed
+	// HealthAuth: header -> secret variable whose value the readiness checks
+	// send, read on the instance from the secrets file (never a value here).
+	HealthAuth map[string]string
+	// UIRedirects: exact path -> path nginx redirects it to.
+	UIRedirects map[string]string
 }
 
 // Render returns the runnable script: shebang, header, then install.sh
@@ -62,6 +69,12 @@ func (s Script) Render() string {
 	}
 	if s.TLSParameter != "" {
 		assign("TLS_PARAMETER", s.TLSParameter)
+	}
+	if len(s.HealthAuth) > 0 {
+		assign("HEALTH_AUTH", lines(s.HealthAuth))
+	}
+	if len(s.UIRedirects) > 0 {
+		assign("UI_REDIRECTS", lines(s.UIRedirects))
 	}
 	body := installScript
 	if strings.HasPrefix(body, "#!") {
@@ -107,7 +120,25 @@ func (a *ServerArgs) script(params *secretParameters) (Script, pulumi.StringMap)
 		Region:       a.Region,
 		SecretParams: params.names,
 		TLSParameter: a.TLSParameter,
+		HealthAuth:   healthAuth(a.Runtime.HealthAuth),
+		UIRedirects:  uiRedirects(a.Runtime.UI),
 	}, a.Runtime.Env
+}
+
+func healthAuth(hs []appspec.HeaderFromEnv) map[string]string {
+	out := map[string]string{}
+	for _, h := range hs {
+		out[h.Header] = h.Env
+	}
+	return out
+}
+
+func uiRedirects(ui appspec.UIRoutes) map[string]string {
+	out := map[string]string{}
+	for _, r := range ui.Redirects() {
+		out[r.From] = r.To
+	}
+	return out
 }
 
 // renderUserData resolves the app environment and renders the script.

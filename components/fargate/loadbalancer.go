@@ -14,6 +14,7 @@ type loadBalancer struct {
 	alb       *lb.LoadBalancer
 	group     *lb.TargetGroup
 	listeners []pulumi.Resource // the service waits for these
+	forwards  []appListener     // the listeners that forward to the app (UI rules go there)
 	url       pulumi.StringOutput
 }
 
@@ -47,7 +48,11 @@ func newLoadBalancer(ctx *pulumi.Context, name string, a *ServiceArgs, n *networ
 		HealthCheck: &lb.TargetGroupHealthCheckArgs{
 			Enabled: pulumi.Bool(true),
 			// The app answers HEAD with 405: the ALB health check uses GET.
-			Path:               pulumi.String(a.Runtime.HealthPath),
+			// A target group cannot send the upload token, and with one set
+			// the container app answers 401 everywhere but the probe path.
+			// It proves the process serves HTTP, not that the gate or the
+			// storage works (the container health check and the smoke do).
+			Path:               pulumi.String(a.Runtime.ProbePath),
 			Protocol:           pulumi.String("HTTP"),
 			Port:               pulumi.String("traffic-port"),
 			Matcher:            pulumi.String("200"),
@@ -85,6 +90,7 @@ func newLoadBalancer(ctx *pulumi.Context, name string, a *ServiceArgs, n *networ
 			return nil, err
 		}
 		out.listeners = []pulumi.Resource{http}
+		out.forwards = []appListener{{key: "http", listener: http}}
 		out.url = pulumi.Sprintf("http://%s", host)
 		return out, nil
 	}
@@ -119,6 +125,7 @@ func newLoadBalancer(ctx *pulumi.Context, name string, a *ServiceArgs, n *networ
 		return nil, err
 	}
 	out.listeners = []pulumi.Resource{https, redirect}
+	out.forwards = []appListener{{key: "https", listener: https}}
 	out.url = pulumi.Sprintf("https://%s", host)
 	return out, nil
 }
