@@ -41,7 +41,7 @@ type Script struct {
 }
 
 // Render returns the runnable script: shebang, header, then install.sh
-// without its own shebang.
+// without its own shebang and comment lines (see stripComments).
 func (s Script) Render() string {
 	var b strings.Builder
 	b.WriteString("#!/bin/bash\n")
@@ -82,7 +82,7 @@ func (s Script) Render() string {
 			body = body[i+1:]
 		}
 	}
-	b.WriteString(body)
+	b.WriteString(stripComments(body))
 	return b.String()
 }
 
