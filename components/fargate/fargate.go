@@ -235,7 +235,7 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 	if err != nil {
 		return nil, err
 	}
-	if _, err := newUIRules(ctx, name, a.Runtime.UI, lb.forwards, parent); err != nil {
+	if _, err := newUIRules(ctx, name, a.Runtime.UI, a.Tags, lb.forwards, parent); err != nil {
 		return nil, err
 	}
 	secrets, err := newSecretParameters(ctx, name, &a, parent)

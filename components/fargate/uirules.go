@@ -37,7 +37,7 @@ const RedirectStatus = "HTTP_302"
 // #{...} defaults). The share link's fragment (#<transfer id>/<key>) never
 // reaches the ALB; browsers carry it over to a Location without a fragment
 // (RFC 9110 section 10.2.2), so the download page still gets the key.
-func newUIRules(ctx *pulumi.Context, name string, ui appspec.UIRoutes, listeners []appListener, parent pulumi.ResourceOrInvokeOption) ([]*lb.ListenerRule, error) {
+func newUIRules(ctx *pulumi.Context, name string, ui appspec.UIRoutes, tags pulumi.StringMap, listeners []appListener, parent pulumi.ResourceOrInvokeOption) ([]*lb.ListenerRule, error) {
 	var out []*lb.ListenerRule
 	for _, l := range listeners {
 		for i, r := range ui.Redirects() {
@@ -54,6 +54,7 @@ func newUIRules(ctx *pulumi.Context, name string, ui appspec.UIRoutes, listeners
 						StatusCode: pulumi.String(RedirectStatus),
 					},
 				}},
+				Tags: tags,
 			}, parent)
 			if err != nil {
 				return nil, err
