@@ -89,7 +89,7 @@ func TestCloudRunService(t *testing.T) {
 			assert.Equal(t, tc.mem, svc.Str(c+"resources.limits.memory"))
 
 			for _, probe := range []string{"startupProbe", "livenessProbe"} {
-				assert.Equal(t, "/info/health", svc.Str(c+probe+".httpGet.path"), "%s: GET on the health path", probe)
+				assert.Equal(t, "/auth/set-cookie-form", svc.Str(c+probe+".httpGet.path"), "%s: GET on the probe path (no token needed)", probe)
 				assert.Equal(t, 8080.0, svc.Plain(c+probe+".httpGet.port"), probe)
 				assert.Nil(t, svc.Plain(c+probe+".tcpSocket"), "%s is an HTTP GET probe", probe)
 				assert.Nil(t, svc.Plain(c+probe+".grpc"), "%s is an HTTP GET probe", probe)

@@ -15,6 +15,15 @@ type AppContract struct {
 	AdminKeyHeader    string   `json:"adminKeyHeader"`
 	UploadTokenHeader string   `json:"uploadTokenHeader"`
 	Env               EnvNames `json:"env"`
+	// ProbePath answers 200 without credentials: the ALB target group and the
+	// Cloud Run probes use it, because they cannot carry the upload token.
+	ProbePath string `json:"probePath"`
+	// The user UI's broken entry and share paths, and the versioned pages a
+	// proxy (ALB on Fargate, nginx on EC2) redirects them to.
+	UIEntryPath    string `json:"uiEntryPath"`
+	UISharePath    string `json:"uiSharePath"`
+	UIUploadPage   string `json:"uiUploadPage"`
+	UIDownloadPage string `json:"uiDownloadPage"`
 }
 
 // EnvNames are the environment variable names the app reads.
@@ -42,6 +51,11 @@ func DefaultContract() AppContract {
 			AdminKeyValue: "FAST_API__AUTH__API_KEY__VALUE",
 			AccessToken:   "SGRAPH_SEND__ACCESS_TOKEN",
 		},
+		ProbePath:      "/auth/set-cookie-form",
+		UIEntryPath:    "/",
+		UISharePath:    "/en-gb/download/",
+		UIUploadPage:   "/send/v0/v0.2/v0.2.0/en-gb/index.html",
+		UIDownloadPage: "/send/v0/v0.2/v0.2.0/en-gb/download/index.html",
 	}
 }
 
@@ -52,6 +66,7 @@ func loadContract(r *reader) AppContract {
 		r.fail("appContract", itoa(c.Port), "port must be 1024..65535 (the image runs as a non-root user)")
 	}
 	validateContract(r, c) // paths, header and env names: contract_validate.go
+	checkProxyPaths(r, c)  // contract_proxy.go
 	return c
 }
 
@@ -71,6 +86,7 @@ func (c *Config) runtime(mode appspec.Mode, st Storage) appspec.Runtime {
 		Version:    c.AppVersion,
 		Port:       c.Contract.Port,
 		HealthPath: c.Contract.HealthPath,
+		ProbePath:  c.Contract.ProbePath,
 		Env:        pulumi.StringMap{env.StorageMode: pulumi.String(st.Mode)},
 		SecretEnv:  pulumi.StringMap{},
 	}
@@ -83,8 +99,13 @@ func (c *Config) runtime(mode appspec.Mode, st Storage) appspec.Runtime {
 	if mode == appspec.AdminAPI {
 		rt.Env[env.AdminKeyName] = pulumi.String(c.Contract.AdminKeyHeader)
 		rt.SecretEnv[env.AdminKeyValue] = c.Secrets.AdminKey
+		rt.HealthAuth = []appspec.HeaderFromEnv{{Header: c.Contract.AdminKeyHeader, Env: env.AdminKeyValue}}
 	} else {
 		rt.SecretEnv[env.AccessToken] = c.Secrets.UploadToken
+		rt.HealthAuth = []appspec.HeaderFromEnv{{Header: c.Contract.UploadTokenHeader, Env: env.AccessToken}}
+	}
+	if mode == appspec.Container {
+		rt.UI = c.Contract.uiRoutes()
 	}
 	return rt
 }

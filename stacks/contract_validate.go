@@ -14,6 +14,7 @@ import (
 func (c AppContract) paths() map[string]string {
 	return map[string]string{
 		"healthPath": c.HealthPath,
+		"probePath":  c.ProbePath, // ui* paths may be "" (redirects off): contract_proxy.go checks them
 	}
 }
 

@@ -141,6 +141,7 @@ func deployEC2(ctx *pulumi.Context, c *Config, s *shared) (exports, error) {
 		Tags:         tags,
 		// The CloudWatch agent ships the app's and nginx's logs here.
 		LogGroupName:     "/sgraph-send/" + c.Stack + "/ec2",
+		RetainLogs:       c.Environment.Prod(),
 		LogRetentionDays: c.LogRetentionDays,
 	})
 	if err != nil {

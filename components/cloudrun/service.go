@@ -57,10 +57,15 @@ func newRunService(ctx *pulumi.Context, name string, args *ServiceArgs, account 
 				},
 				Envs:         envs(args, secrets),
 				VolumeMounts: volumeMounts(args),
-				// The app answers HEAD with 405, so both probes use GET.
+				// The app answers HEAD with 405, so both probes use GET. A probe
+				// header would sit in plaintext in the service spec, so the
+				// probes cannot send the upload token; with one set, the
+				// container app answers 401 everywhere but the probe path.
+				// They prove the process serves HTTP, not that the token gate
+				// or the storage works: the smoke harness checks those.
 				StartupProbe: &cloudrunv2.ServiceTemplateContainerStartupProbeArgs{
 					HttpGet: &cloudrunv2.ServiceTemplateContainerStartupProbeHttpGetArgs{
-						Path: pulumi.String(rt.HealthPath),
+						Path: pulumi.String(rt.ProbePath),
 						Port: pulumi.Int(rt.Port),
 					},
 					// Up to 2 minutes for a cold Python start.
@@ -70,7 +75,7 @@ func newRunService(ctx *pulumi.Context, name string, args *ServiceArgs, account 
 				},
 				LivenessProbe: &cloudrunv2.ServiceTemplateContainerLivenessProbeArgs{
 					HttpGet: &cloudrunv2.ServiceTemplateContainerLivenessProbeHttpGetArgs{
-						Path: pulumi.String(rt.HealthPath),
+						Path: pulumi.String(rt.ProbePath),
 						Port: pulumi.Int(rt.Port),
 					},
 					PeriodSeconds:    pulumi.Int(30),

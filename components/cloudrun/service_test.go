@@ -29,7 +29,7 @@ func goodArgs() *cloudrun.ServiceArgs {
 		ServiceName: "sgraph-send-dev-cloudrun", AccountID: "sgraph-send-dev-run",
 		Image: pulumi.String("europe-west2-docker.pkg.dev/p/r/i@sha256:" +
 			"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"),
-		Runtime: appspec.Runtime{Mode: appspec.Container, Port: 8080, HealthPath: "/info/health",
+		Runtime: appspec.Runtime{Mode: appspec.Container, Port: 8080, HealthPath: "/info/health", ProbePath: "/auth/set-cookie-form",
 			Env: pulumi.StringMap{"SEND__STORAGE_MODE": pulumi.String("memory")}, SecretEnv: pulumi.StringMap{}},
 		MinInstances: 0, MaxInstances: 1, CPU: "1", Memory: "512Mi", Public: true,
 	}

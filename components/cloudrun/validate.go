@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/sgraph-ai/sgraph-send-infra/components/appspec"
 )
 
 var (
@@ -128,6 +130,9 @@ func validate(a *ServiceArgs) error {
 	}
 	if !strings.HasPrefix(rt.HealthPath, "/") {
 		add("runtime health path %q must start with /", rt.HealthPath)
+	}
+	if !appspec.SafePath(rt.ProbePath) {
+		add("runtime probe path %q must be a path of letters, digits and . _ ~ - / (the startup and liveness probes GET it)", rt.ProbePath)
 	}
 	for k := range rt.Env {
 		if k == "PORT" {

@@ -168,24 +168,22 @@ func (a *AmiBakeArgs) validate() error {
 // bakeScriptPath is where the build phase writes the rendered script.
 const bakeScriptPath = "/tmp/sgraph-send-install.sh"
 
-// heredocEnd closes the here-document that carries the script.
-const heredocEnd = "SGRAPH_SEND_INSTALL_EOF"
-
 // componentDataLimit is Image Builder's limit on inline component data.
 const componentDataLimit = 16000
 
 // BakeDocument is the Image Builder component document: the build phase runs
 // install.sh in bake mode, the test phase (on an instance of the new AMI)
-// checks the pinned version and the entry point are there.
+// checks the pinned version and the entry point are there. The script rides
+// gzip-compressed and base64-encoded: install.sh grows with every feature,
+// and as plain text it would soon pass the inline limit (it did at 16,507).
 func BakeDocument(version string) (string, error) {
 	script := Script{Mode: "bake", Version: version}.Render()
-	for _, line := range strings.Split(script, "\n") {
-		if line == heredocEnd {
-			return "", fmt.Errorf("ec2: install.sh contains the line %s, which ends the here-document", heredocEnd)
-		}
+	packed, err := gzipBase64(script)
+	if err != nil {
+		return "", err
 	}
 	build := "set -euo pipefail\n" +
-		"cat >" + bakeScriptPath + " <<'" + heredocEnd + "'\n" + script + heredocEnd + "\n" +
+		"base64 -d <<'EOF' | gunzip >" + bakeScriptPath + "\n" + wrap(packed, 76) + "EOF\n" +
 		"bash " + bakeScriptPath + " bake\n" +
 		"rm -f " + bakeScriptPath + "\n"
 	test := "set -euo pipefail\n" +

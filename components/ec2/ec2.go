@@ -56,7 +56,10 @@ type ServerArgs struct {
 	// LogGroupName, when set, is a CloudWatch log group (created here, kept
 	// LogRetentionDays) the instance's CloudWatch agent ships the app's
 	// journal and nginx's access and error logs to (see logs.go).
-	LogGroupName     string
+	LogGroupName string
+	// RetainLogs keeps the log group through `pulumi destroy` (protect +
+	// retainOnDelete), as prod keeps every log group.
+	RetainLogs       bool
 	LogRetentionDays int
 }
 
@@ -137,6 +140,7 @@ var (
 	// family letters, generation digits, optional attributes, dot, size.
 	instanceTypePattern = regexp.MustCompile(`^([a-z]+)([0-9]+)([a-z0-9-]*)\.(nano|micro|small|medium|large|[0-9]*xlarge|metal(-[0-9]+xl)?)$`)
 	envNamePattern      = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+	headerPattern       = regexp.MustCompile(`^[A-Za-z0-9-]+$`)
 	ssmPathPattern      = regexp.MustCompile(`^(/[A-Za-z0-9_.-]+)+$`)
 )
 
@@ -197,6 +201,16 @@ func (a *ServerArgs) validate() error {
 	}
 	if !strings.HasPrefix(a.Runtime.HealthPath, "/") {
 		problems = append(problems, fmt.Sprintf("Runtime.HealthPath %q must start with /", a.Runtime.HealthPath))
+	}
+	for _, h := range a.Runtime.HealthAuth {
+		if _, secret := a.Runtime.SecretEnv[h.Env]; !secret || !headerPattern.MatchString(h.Header) {
+			problems = append(problems, fmt.Sprintf("Runtime.HealthAuth %q from %q must be a header name and one of the secret variables", h.Header, h.Env))
+		}
+	}
+	for _, r := range a.Runtime.UI.Redirects() {
+		if !appspec.SafePath(r.From) || !appspec.SafePath(r.To) {
+			problems = append(problems, fmt.Sprintf("Runtime.UI %s redirect %q -> %q: paths of letters, digits and . _ ~ - / only", r.Name, r.From, r.To))
+		}
 	}
 	for _, k := range append(sortedKeys(a.Runtime.Env), sortedKeys(a.Runtime.SecretEnv)...) {
 		if !envNamePattern.MatchString(k) {

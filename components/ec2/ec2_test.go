@@ -102,7 +102,7 @@ func TestScriptHasNoSecretValues(t *testing.T) {
 	assert.Contains(t, s, "--with-decryption")
 }
 
-// TestBakeDocument: valid Image Builder YAML whose build phase writes exactly
+// TestBakeDocument: valid Image Builder YAML whose build phase decodes exactly
 // the rendered install script (the same file as user data) and runs it in
 // bake mode, within Image Builder's size limit.
 func TestBakeDocument(t *testing.T) {
@@ -137,16 +137,23 @@ func TestBakeDocument(t *testing.T) {
 	}
 	build := parsed.Phases[0].Steps[0].Inputs.Commands[0]
 	want := ec2.Script{Mode: "bake", Version: "0.27.6"}.Render()
-	start := strings.Index(build, "<<'SGRAPH_SEND_INSTALL_EOF'\n")
-	end := strings.Index(build, "\nSGRAPH_SEND_INSTALL_EOF\n")
-	require.True(t, start > 0 && end > start, "heredoc present")
-	assert.Equal(t, want, build[start+len("<<'SGRAPH_SEND_INSTALL_EOF'\n"):end+1], "the exact rendered install script")
-	assert.True(t, strings.HasSuffix(want, ec2.InstallScript()[strings.IndexByte(ec2.InstallScript(), '\n')+1:]), "install.sh verbatim after the header")
+	// Decode the payload with the instance's own tools (bash, base64, gunzip),
+	// up to the end of the here-document, into a file of ours.
+	end := strings.Index(build, "\nEOF\n")
+	require.True(t, end > 0, "here-document present")
+	decoded := filepath.Join(t.TempDir(), "install.sh")
+	decode := strings.ReplaceAll(build[:end+len("\nEOF\n")], "/tmp/sgraph-send-install.sh", decoded)
+	out, err := exec.Command(bash(t), writeScript(t, decode)).CombinedOutput()
+	require.NoError(t, err, "decoding the payload: %s", out)
+	got, err := os.ReadFile(decoded)
+	require.NoError(t, err)
+	assert.Equal(t, want, string(got), "the exact rendered install script")
+	assert.True(t, strings.HasSuffix(want, ec2.StripComments(ec2.InstallScript()[strings.IndexByte(ec2.InstallScript(), '\n')+1:])), "install.sh after the header, comment lines dropped")
 	assert.Contains(t, build, "bash /tmp/sgraph-send-install.sh bake")
 
 	// The whole build command is valid bash too.
 	sh := bash(t)
-	out, err := exec.Command(sh, "-n", writeScript(t, build)).CombinedOutput()
+	out, err = exec.Command(sh, "-n", writeScript(t, build)).CombinedOutput()
 	assert.NoError(t, err, "bash -n on the build phase: %s", out)
 	test := parsed.Phases[1].Steps[0].Inputs.Commands[0]
 	assert.Contains(t, test, "= 0.27.6")

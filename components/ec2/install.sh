@@ -9,6 +9,8 @@
 #            EnvironmentFile from SSM, so a rotated token needs only a restart
 #   unit     print the systemd unit `run` would write; changes nothing (for tests)
 #   renewal  print acme.sh's renewal units; changes nothing (for tests)
+#   nginx    print the nginx config `run` would write; changes nothing (for tests)
+#   health   wait for the app on 127.0.0.1:$PORT$HEALTH_PATH as `run` does (for tests)
 # Idempotent: a second run changes nothing but restarting the services.
 #
 # Inputs, as variables (the header) or environment; the mode may also be $1:
@@ -24,6 +26,10 @@
 #                              empty: a self-signed certificate for the public DNS name
 #   SGRAPH_SEND_DOMAIN         no TLS parameter: certbot gets the certificate (acme.sh)
 #   SGRAPH_SEND_LOG_GROUP      CloudWatch log group for app and nginx logs (run)
+#   SGRAPH_SEND_HEALTH_AUTH    headers the readiness checks send, one header=SECRET_VAR per
+#                              line; values come from the secrets file, never a command line
+#   SGRAPH_SEND_HEALTH_TRIES   readiness attempts, 2 s apart (default 90)
+#   SGRAPH_SEND_UI_REDIRECTS   exact paths nginx redirects, one /from=/to per line
 #
 # TLS: nginx terminates TLS on 443 and proxies to uvicorn on 127.0.0.1, so the app
 # runs unprivileged with no capability and never reads the private key.
@@ -40,12 +46,15 @@ SECRET_PARAMS="${SGRAPH_SEND_SECRET_PARAMS:-}"
 TLS_PARAMETER="${SGRAPH_SEND_TLS_PARAMETER:-}"
 DOMAIN="${SGRAPH_SEND_DOMAIN:-}"
 LOG_GROUP="${SGRAPH_SEND_LOG_GROUP:-}"
+HEALTH_AUTH="${SGRAPH_SEND_HEALTH_AUTH:-}"
+HEALTH_TRIES="${SGRAPH_SEND_HEALTH_TRIES:-90}"
+UI_REDIRECTS="${SGRAPH_SEND_UI_REDIRECTS:-}"
 
 readonly APP_USER=sgraph-send
 readonly APP_HOME=/var/lib/sgraph-send
 readonly VENV=/opt/sgraph-send/venv
 readonly CONF_DIR=/etc/sgraph-send
-readonly SECRETS_FILE=/etc/sgraph-send/secrets.env
+readonly SECRETS_FILE="${SGRAPH_SEND_SECRETS_FILE:-/etc/sgraph-send/secrets.env}"
 readonly TLS_DIR=/etc/pki/sgraph-send
 readonly SELF=/usr/local/sbin/sgraph-send-setup
 readonly UNIT=/etc/systemd/system/sgraph-send.service
@@ -68,6 +77,7 @@ validate() {
 		die "SGRAPH_SEND_PORT must be 1024..65535"
 	fi
 	[[ "$HEALTH_PATH" == /* ]] || die "SGRAPH_SEND_HEALTH_PATH must start with /"
+	[[ "$HEALTH_TRIES" =~ ^[1-9][0-9]*$ ]] || die "SGRAPH_SEND_HEALTH_TRIES must be a positive number"
 }
 
 install_packages() {
@@ -251,9 +261,30 @@ configure_tls() {
 	fi
 }
 
-# write_nginx replaces the distribution's nginx.conf, so nothing listens on 80.
-write_nginx() {
-	cat >/etc/nginx/nginx.conf <<EOF
+# ui_redirects prints nginx locations that send the app's broken UI paths (the
+# site root, the share link's folder) to the versioned pages that work. Exact
+# paths only; the query is kept. The share link's fragment (#<id>/<key>) never
+# reaches nginx, and browsers keep it across a redirect whose Location has none
+# (RFC 9110 10.2.2). 302, not 301: browsers would cache a permanent redirect
+# beyond a fix of the app. Relative Location: no host or port to get wrong.
+ui_redirects() {
+	local line from to
+	while IFS= read -r line; do
+		[[ -n "$line" ]] || continue
+		from="${line%%=*}"
+		to="${line#*=}"
+		[[ "$from" =~ ^/[A-Za-z0-9._~/-]*$ && "$to" =~ ^/[A-Za-z0-9._~/-]*$ ]] || die "bad UI redirect '$line'"
+		# shellcheck disable=SC2016 # $is_args$args are nginx variables
+		printf '        location = %s { absolute_redirect off; return 302 %s$is_args$args; }\n' "$from" "$to"
+	done <<<"$UI_REDIRECTS"
+}
+
+# render_nginx prints the nginx.conf that replaces the distribution's, so
+# nothing listens on 80.
+render_nginx() {
+	local redirects
+	redirects="$(ui_redirects)"
+	cat <<EOF
 # Written by $SELF: TLS on 443 in front of uvicorn on 127.0.0.1:$PORT.
 user nginx;
 worker_processes auto;
@@ -274,6 +305,7 @@ http {
         # Transfers are uploaded as one raw body: the app enforces its own limits.
         client_max_body_size 0;
         proxy_request_buffering off;
+$redirects
         location / {
             proxy_pass http://127.0.0.1:$PORT;
             proxy_http_version 1.1;
@@ -285,23 +317,65 @@ http {
     }
 }
 EOF
+}
+
+write_nginx() {
+	local conf
+	conf="$(render_nginx)"
+	printf '%s\n' "$conf" >/etc/nginx/nginx.conf
 	if command -v getenforce >/dev/null 2>&1 && [[ "$(getenforce)" == Enforcing ]]; then
 		setsebool -P httpd_can_network_connect 1
 	fi
 	nginx -t
 }
 
+# secret_value prints variable $1 from the secrets file as fetch_secrets wrote
+# it (NAME='value', no quote or newline inside); nothing when absent.
+secret_value() {
+	[[ -r "$SECRETS_FILE" ]] || return 0
+	sed -n "s/^$1='\\(.*\\)'\$/\\1/p" "$SECRETS_FILE"
+}
+
+# health_headers writes the HEALTH_AUTH headers to file $1 (created 0600 by
+# mktemp) for `curl -H @file`: the upload token never appears on a command line
+# that `ps` shows. With the token set, the app answers 401 without it.
+health_headers() {
+	local file="$1" line header name value
+	while IFS= read -r line; do
+		[[ -n "$line" ]] || continue
+		header="${line%%=*}"
+		name="${line#*=}"
+		[[ "$header" =~ ^[A-Za-z0-9-]+$ && "$name" =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] || die "bad health auth line '$line'"
+		value="$(secret_value "$name")"
+		if [[ -n "$value" ]]; then
+			printf '%s: %s\n' "$header" "$value" >>"$file"
+		else
+			log "no $name in $SECRETS_FILE: checking without $header"
+		fi
+	done <<<"$HEALTH_AUTH"
+}
+
 wait_healthy() {
-	local url="$1" unit="$2"
-	for _ in $(seq 1 90); do
-		if curl -fsSk -o /dev/null "$url"; then
-			log "healthy: $url"
-			return 0
+	local url="$1" unit="$2" headers ok=1
+	headers="$(mktemp)"
+	health_headers "$headers" || {
+		rm -f "$headers"
+		die "cannot prepare the health check headers"
+	}
+	for _ in $(seq 1 "$HEALTH_TRIES"); do
+		if curl -fsSk -o /dev/null -H "@$headers" "$url"; then
+			ok=0
+			break
 		fi
 		sleep 2
 	done
+	rm -f "$headers"
+	if ((ok == 0)); then
+		log "healthy: $url"
+		return 0
+	fi
 	journalctl -u "$unit" --no-pager -n 50 >&2 || true
-	die "no 200 from $url after 180s"
+	die "no 200 from $url after $((HEALTH_TRIES * 2))s"
 }
 
 start() {
@@ -377,8 +451,16 @@ main() {
 	logconfig)
 		render_agent_config
 		;;
+	nginx)
+		validate
+		render_nginx
+		;;
+	health)
+		validate
+		wait_healthy "http://127.0.0.1:$PORT$HEALTH_PATH" sgraph-send.service
+		;;
 	*)
-		die "unknown mode '$MODE'; use run, bake, secrets, unit, renewal or logconfig"
+		die "unknown mode '$MODE'; use run, bake, secrets, unit, renewal, logconfig, nginx or health"
 		;;
 	esac
 }

@@ -21,7 +21,7 @@ func newLogShipping(ctx *pulumi.Context, name string, args *ServerArgs, profile 
 		Name:            pulumi.String(args.LogGroupName),
 		RetentionInDays: pulumi.Int(args.LogRetentionDays),
 		Tags:            args.Tags,
-	}, parent)
+	}, parent, pulumi.Protect(args.RetainLogs), pulumi.RetainOnDelete(args.RetainLogs))
 	if err != nil {
 		return nil, err
 	}

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/sgraph-ai/sgraph-send-infra/components/appspec"
 )
 
 // installScript is install.sh, the one script user data and the Image Builder
@@ -41,10 +43,15 @@ type Script struct {
 	Domain       string            // name to obtain an ACME certificate for, "" for none
 	AcmeServer   string            // ACME directory URL, with Domain
 	LogGroup     string            // CloudWatch log group the agent ships to, "" for none
+	// HealthAuth: header -> secret variable whose value the readiness checks
+	// send, read on the instance from the secrets file (never a value here).
+	HealthAuth map[string]string
+	// UIRedirects: exact path -> path nginx redirects it to.
+	UIRedirects map[string]string
 }
 
 // Render returns the runnable script: shebang, header, then install.sh
-// without its own shebang.
+// without its own shebang and comment lines (see stripComments).
 func (s Script) Render() string {
 	var b strings.Builder
 	b.WriteString("#!/bin/bash\n")
@@ -80,6 +87,12 @@ func (s Script) Render() string {
 	if s.LogGroup != "" {
 		assign("LOG_GROUP", s.LogGroup)
 	}
+	if len(s.HealthAuth) > 0 {
+		assign("HEALTH_AUTH", lines(s.HealthAuth))
+	}
+	if len(s.UIRedirects) > 0 {
+		assign("UI_REDIRECTS", lines(s.UIRedirects))
+	}
 	body := installScript
 	if strings.HasPrefix(body, "#!") {
 		if i := strings.IndexByte(body, '\n'); i >= 0 {
@@ -87,9 +100,9 @@ func (s Script) Render() string {
 		}
 	}
 	if s.Domain != "" {
-		b.WriteString(acmeScript)
+		b.WriteString(stripComments(acmeScript))
 	}
-	b.WriteString(body)
+	b.WriteString(stripComments(body))
 	return b.String()
 }
 
@@ -130,7 +143,25 @@ func (a *ServerArgs) script(params *secretParameters) (Script, pulumi.StringMap)
 		Domain:       a.acmeDomain(),
 		AcmeServer:   a.acmeServer(),
 		LogGroup:     a.LogGroupName,
+		HealthAuth:   healthAuth(a.Runtime.HealthAuth),
+		UIRedirects:  uiRedirects(a.Runtime.UI),
 	}, a.Runtime.Env
+}
+
+func healthAuth(hs []appspec.HeaderFromEnv) map[string]string {
+	out := map[string]string{}
+	for _, h := range hs {
+		out[h.Header] = h.Env
+	}
+	return out
+}
+
+func uiRedirects(ui appspec.UIRoutes) map[string]string {
+	out := map[string]string{}
+	for _, r := range ui.Redirects() {
+		out[r.From] = r.To
+	}
+	return out
 }
 
 // renderUserData resolves the app environment and renders the script.

@@ -3,7 +3,8 @@
 // safe in prod (circuit breaker with rollback, wait for steady state).
 //
 // One file per concern: network.go (VPC, subnets, security groups),
-// loadbalancer.go (ALB, target group, listeners), roles.go (execution and
+// loadbalancer.go (ALB, target group, listeners), uirules.go (redirects of
+// the app's broken UI paths), roles.go (execution and
 // task roles), taskdef.go (log group, SSM secrets, task definition),
 // service.go (cluster, capacity providers, service), schedule.go (scheduled
 // scale-to-zero), sizes.go (the CPU/memory pairs Fargate accepts).
@@ -116,6 +117,8 @@ var (
 	subnetID       = regexp.MustCompile(`^subnet-([0-9a-f]{8}|[0-9a-f]{17})$`)
 	domainName     = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
 	hostedZone     = regexp.MustCompile(`^Z[0-9A-Z]{1,31}$`)
+	headerName     = regexp.MustCompile(`^[A-Za-z0-9-]+$`)
+	envName        = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 	physicalName   = regexp.MustCompile(`^[a-zA-Z0-9]([a-zA-Z0-9-]{0,198}[a-zA-Z0-9])?$`)
 )
 
@@ -171,6 +174,17 @@ func (a *ServiceArgs) validate() error {
 	}
 	if !strings.HasPrefix(a.Runtime.HealthPath, "/") || strings.ContainsAny(a.Runtime.HealthPath, `'"\ `) {
 		bad("Runtime.HealthPath %q must start with / and hold no quotes or spaces", a.Runtime.HealthPath)
+	}
+	if !appspec.SafePath(a.Runtime.ProbePath) {
+		bad("Runtime.ProbePath %q must be a path of letters, digits and . _ ~ - / (the ALB health check path)", a.Runtime.ProbePath)
+	}
+	for _, h := range a.Runtime.HealthAuth {
+		if !headerName.MatchString(h.Header) || !envName.MatchString(h.Env) {
+			bad("Runtime.HealthAuth %q from %q must be a header name and an environment variable name", h.Header, h.Env)
+		}
+	}
+	if err := validUI(a.Runtime.UI); err != nil {
+		bad("Runtime.UI: %v", err)
 	}
 	if a.LogRetentionDays <= 0 {
 		bad("LogRetentionDays must be positive: container logs never live forever")
@@ -234,6 +248,9 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 	}
 	lb, err := newLoadBalancer(ctx, name, &a, net, parent)
 	if err != nil {
+		return nil, err
+	}
+	if _, err := newUIRules(ctx, name, a.Runtime.UI, a.Tags, lb.forwards, parent); err != nil {
 		return nil, err
 	}
 	secrets, err := newSecretParameters(ctx, name, &a, parent)

@@ -84,8 +84,11 @@ func validArgs() ServiceArgs {
 	return ServiceArgs{
 		Name: "sgraph-send-dev", ParameterPath: "/sgraph-send/dev/fargate", Region: "eu-west-2",
 		Image: pulumi.String("repo@sha256:" + strings.Repeat("a", 64)), BucketArn: pulumi.String("arn:aws:s3:::b"),
-		Runtime: appspec.Runtime{Mode: appspec.Container, Port: 8080, HealthPath: "/info/health"},
-		Cpu:     256, Memory: 512, LogRetentionDays: 7,
+		Runtime: appspec.Runtime{Mode: appspec.Container, Port: 8080, HealthPath: "/info/health", ProbePath: "/auth/set-cookie-form",
+			HealthAuth: []appspec.HeaderFromEnv{{Header: "x-sgraph-access-token", Env: "SGRAPH_SEND__ACCESS_TOKEN"}},
+			UI: appspec.UIRoutes{EntryPath: "/", SharePath: "/en-gb/download/",
+				UploadPage: "/send/v0/v0.2/v0.2.0/en-gb/index.html", DownloadPage: "/send/v0/v0.2/v0.2.0/en-gb/download/index.html"}},
+		Cpu: 256, Memory: 512, LogRetentionDays: 7,
 	}
 }
 
@@ -100,6 +103,9 @@ func TestArgsValidation(t *testing.T) {
 		"LogRetentionDays":      func(a *ServiceArgs) { a.LogRetentionDays = 0 },
 		"Image is required":     func(a *ServiceArgs) { a.Image = nil },
 		"HealthPath":            func(a *ServiceArgs) { a.Runtime.HealthPath = "/x' or 1" },
+		"ProbePath":             func(a *ServiceArgs) { a.Runtime.ProbePath = "/auth/set cookie" },
+		"HealthAuth":            func(a *ServiceArgs) { a.Runtime.HealthAuth[0].Env = "X'); import os; os.system('id" },
+		"share redirect path":   func(a *ServiceArgs) { a.Runtime.UI.SharePath = "/en-gb/*" },
 		"TaskSubnetIds":         func(a *ServiceArgs) { a.TaskSubnetIds = []string{"subnet-x"} },
 		"both a plain and a secret": func(a *ServiceArgs) {
 			a.Runtime.Env = pulumi.StringMap{"K": pulumi.String("v")}

@@ -20,6 +20,7 @@ type loadBalancer struct {
 	// forwarding (HTTP only) or redirecting to https. Kept for listener rules.
 	https, http *lb.Listener
 	url         pulumi.StringOutput
+	forwards    []appListener // the listeners that forward to the app (UI rules go there)
 }
 
 func newLoadBalancer(ctx *pulumi.Context, name string, a *ServiceArgs, n *network, parent pulumi.ResourceOrInvokeOption) (*loadBalancer, error) {
@@ -55,7 +56,11 @@ func newLoadBalancer(ctx *pulumi.Context, name string, a *ServiceArgs, n *networ
 		HealthCheck: &lb.TargetGroupHealthCheckArgs{
 			Enabled: pulumi.Bool(true),
 			// The app answers HEAD with 405: the ALB health check uses GET.
-			Path:               pulumi.String(a.Runtime.HealthPath),
+			// A target group cannot send the upload token, and with one set
+			// the container app answers 401 everywhere but the probe path.
+			// It proves the process serves HTTP, not that the gate or the
+			// storage works (the container health check and the smoke do).
+			Path:               pulumi.String(a.Runtime.ProbePath),
 			Protocol:           pulumi.String("HTTP"),
 			Port:               pulumi.String("traffic-port"),
 			Matcher:            pulumi.String("200"),
@@ -94,6 +99,7 @@ func newLoadBalancer(ctx *pulumi.Context, name string, a *ServiceArgs, n *networ
 		}
 		out.listeners = []pulumi.Resource{http}
 		out.http = http
+		out.forwards = []appListener{{key: "http", listener: http}}
 		out.url = pulumi.Sprintf("http://%s", host)
 		return out, nil
 	}
@@ -133,6 +139,7 @@ func newLoadBalancer(ctx *pulumi.Context, name string, a *ServiceArgs, n *networ
 	}
 	out.listeners = []pulumi.Resource{https, redirect}
 	out.https, out.http = https, redirect
+	out.forwards = []appListener{{key: "https", listener: https}}
 	out.url = pulumi.Sprintf("https://%s", host)
 	return out, nil
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecs"
@@ -90,10 +91,19 @@ type (
 // healthCommand checks the app from inside the container. The image is
 // python:3.12-slim, which has no curl or wget, so Python's urllib does the GET
 // (the app answers HEAD with 405); any non-2xx answer or timeout raises and
-// exits non-zero.
+// exits non-zero. With an upload token set, the container app answers 401 on
+// every route without it, so the check sends each HealthAuth header with the
+// value it reads from the container's own environment at run time (ECS puts
+// the SSM SecureString there): the command names the variable, never a value.
 func healthCommand(rt appspec.Runtime) []string {
 	url := fmt.Sprintf("http://127.0.0.1:%d%s", rt.Port, rt.HealthPath)
-	return []string{"CMD", "python", "-c", fmt.Sprintf("import urllib.request; urllib.request.urlopen('%s', timeout=4)", url)}
+	var b strings.Builder
+	fmt.Fprintf(&b, "import os, urllib.request as u; r = u.Request('%s')", url)
+	for _, h := range rt.HealthAuth {
+		fmt.Fprintf(&b, "; v = os.environ.get('%s'); v and r.add_header('%s', v)", h.Env, h.Header)
+	}
+	b.WriteString("; u.urlopen(r, timeout=4)")
+	return []string{"CMD", "python", "-c", b.String()}
 }
 
 func newTaskDefinition(ctx *pulumi.Context, name string, a *ServiceArgs, r *roles, secrets []secretParameter, parent pulumi.ResourceOrInvokeOption) (*ecs.TaskDefinition, error) {

@@ -160,6 +160,7 @@ func TestDockerfile(t *testing.T) {
 		assert.Contains(t, cmd, "GET")
 		assert.NotContains(t, cmd, "HEAD")
 		assert.NotContains(t, cmd, "curl", "python:slim has no curl")
+		assert.Contains(t, cmd, "/app/healthcheck.py", "the script that reads the token and key from the runtime env (TestHealthcheckScript)")
 	})
 
 	t.Run("no secrets baked in", func(t *testing.T) {

@@ -28,6 +28,7 @@ func init() {
 		"aws:lb/loadBalancer:LoadBalancer": "tags",
 		"aws:lb/targetGroup:TargetGroup":   "tags",
 		"aws:lb/listener:Listener":         "tags",
+		"aws:lb/listenerRule:ListenerRule": "tags",
 		"aws:ecs/cluster:Cluster":          "tags",
 		"aws:ecs/clusterCapacityProviders:ClusterCapacityProviders": "",
 		fgTaskDefType:                                        "tags",

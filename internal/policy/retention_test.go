@@ -34,12 +34,13 @@ func TestProdDestroyKeepsDataOnRecordedGraph(t *testing.T) {
 		"aws:ecr/repository:Repository",
 		"aws:ecr/lifecyclePolicy:LifecyclePolicy",
 		"gcp:artifactregistry/repository:Repository",
+		"gcp:storage/bucket:Bucket",
 	} {
 		assert.Equal(t, len(prod.OfType(token)), kept[token], "%s: every one retained", token)
 		assert.NotZero(t, kept[token], token)
 	}
-	// Lambda (2) and Fargate (1) log groups.
-	assert.Equal(t, 3, kept["aws:cloudwatch/logGroup:LogGroup"])
+	// Lambda (2), Fargate (1) and EC2 (1) log groups.
+	assert.Equal(t, 4, kept["aws:cloudwatch/logGroup:LogGroup"])
 	assert.Empty(t, policy.Failed(policy.Evaluate(prod, policy.DestroyKeepsProdData)))
 
 	dev := bench.MustRun(t, bench.Options{Stack: "dev"})

@@ -1,0 +1,4 @@
+package ec2
+
+// StripComments exposes stripComments to the external tests.
+var StripComments = stripComments

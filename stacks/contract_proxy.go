@@ -1,0 +1,44 @@
+package stacks
+
+import "github.com/sgraph-ai/sgraph-send-infra/components/appspec"
+
+// proxyPaths are the contract paths written into probes, ALB rules and the
+// nginx config, with the config field that sets each.
+func (c AppContract) proxyPaths() []struct{ field, value string } {
+	return []struct{ field, value string }{
+		{"probePath", c.ProbePath},
+		{"uiEntryPath", c.UIEntryPath},
+		{"uiSharePath", c.UISharePath},
+		{"uiUploadPage", c.UIUploadPage},
+		{"uiDownloadPage", c.UIDownloadPage},
+	}
+}
+
+// checkProxyPaths refuses a path a proxy or probe could not carry verbatim.
+// The UI paths may all be "" together, which turns the UI redirects off.
+func checkProxyPaths(r *reader, c AppContract) {
+	uiOff := c.UIEntryPath == "" && c.UISharePath == "" && c.UIUploadPage == "" && c.UIDownloadPage == ""
+	for _, p := range c.proxyPaths() {
+		if p.value == "" && uiOff && p.field != "probePath" {
+			continue
+		}
+		if !appspec.SafePath(p.value) {
+			hint := "e.g. /auth/set-cookie-form, a route the app answers with 200 without credentials"
+			if p.field != "probePath" {
+				hint = "or set all four ui* paths to \"\" to turn the UI redirects off"
+			}
+			r.fail("appContract", p.value, "%s must be a path starting with / of at most 128 letters, digits and . _ ~ - / "+
+				"(it is written into load balancer rules, probes and the nginx config); %s", p.field, hint)
+		}
+	}
+}
+
+// uiRoutes are the redirects a proxy in front of the container app serves.
+func (c AppContract) uiRoutes() appspec.UIRoutes {
+	return appspec.UIRoutes{
+		EntryPath:    c.UIEntryPath,
+		SharePath:    c.UISharePath,
+		UploadPage:   c.UIUploadPage,
+		DownloadPage: c.UIDownloadPage,
+	}
+}
