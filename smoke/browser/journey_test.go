@@ -1,0 +1,160 @@
+package browser
+
+import (
+	"context"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sgraph-ai/sgraph-send-infra/outputs"
+	"github.com/sgraph-ai/sgraph-send-infra/smoke"
+	"github.com/sgraph-ai/sgraph-send-infra/smoke/smoketest"
+)
+
+// testConfig skips when no browser is installed (CI installs Debian's).
+func testConfig(t *testing.T) Config {
+	t.Helper()
+	cfg := DefaultConfig()
+	if p := os.Getenv("SMOKE_CHROMIUM"); p != "" {
+		cfg.Chromium = p
+	}
+	if err := cfg.Available(); err != nil {
+		t.Skipf("browser journey skipped: %v", err)
+	}
+	cfg.StepTimeout = 15 * time.Second
+	cfg.Timeout = time.Minute
+	cfg.FileBytes = 150_000
+	cfg.ArtifactDir = t.TempDir()
+	return cfg
+}
+
+func TestJourneyOnFixturePages(t *testing.T) {
+	cfg := testConfig(t)
+	cases := []struct {
+		name      string
+		token     bool
+		faults    smoketest.Faults
+		pages     smoketest.PageFaults
+		journey   smoke.Verdict
+		link      smoke.Verdict
+		wantInErr string // in the failing result's reason
+	}{
+		{name: "open site", journey: smoke.Pass, link: smoke.Pass},
+		{name: "token site", token: true, journey: smoke.Pass, link: smoke.Pass},
+		// The real container app today: the link 404s, the versioned page works.
+		{name: "link 404", pages: smoketest.PageFaults{LinkNotFound: true}, journey: smoke.Pass, link: smoke.Fail,
+			wantInErr: "download: /en-gb/download/#"},
+		{name: "link 404 with token", token: true, pages: smoketest.PageFaults{LinkNotFound: true}, journey: smoke.Pass, link: smoke.Fail,
+			wantInErr: "answered 404"},
+		{name: "download returns other bytes", faults: smoketest.Faults{CorruptDownload: true}, journey: smoke.Fail, link: smoke.Fail,
+			wantInErr: "compare: the saved file (150000 bytes) differs from the uploaded one (150000 bytes), first at byte 75000"},
+		{name: "gate never opens", pages: smoketest.PageFaults{GateNeverOpens: true}, journey: smoke.Fail, link: smoke.Skip,
+			wantInErr: `gate: the gate opening (#token-status-bar): the page says "Invalid or missing token.`},
+		{name: "wrong token never gets the cookie page", token: true, faults: smoketest.Faults{All500: true}, journey: smoke.Fail, link: smoke.Skip,
+			wantInErr: "cookie: "},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			app := smoketest.NewApp(outputs.ContainerApp, tc.faults)
+			if tc.token {
+				app.WithToken()
+			}
+			srv := httptest.NewServer(smoketest.NewPages(app, tc.pages))
+			defer srv.Close()
+			u, _ := url.Parse(srv.URL)
+			c := cfg
+			c.ArtifactDir = filepath.Join(cfg.ArtifactDir, strings.ReplaceAll(tc.name, " ", "-"))
+			target := Target{Name: "fake", Origin: u}
+			if tc.token {
+				target.Token = smoketest.Token
+			}
+			res := Run(context.Background(), c, target)
+			if len(res) != 2 {
+				t.Fatalf("want 2 results, got %d", len(res))
+			}
+			j, l := res[0], res[1]
+			t.Logf("%s %s: %s", j.Check, j.Verdict, j.Reason)
+			t.Logf("%s %s: %s", l.Check, l.Verdict, l.Reason)
+			if j.Check != CheckJourney || l.Check != CheckShareLink {
+				t.Fatalf("checks %q, %q", j.Check, l.Check)
+			}
+			if j.Verdict != tc.journey || l.Verdict != tc.link {
+				t.Fatalf("verdicts journey=%s link=%s, want %s %s", j.Verdict, l.Verdict, tc.journey, tc.link)
+			}
+			if tc.wantInErr != "" && !strings.Contains(j.Reason+" | "+l.Reason, tc.wantInErr) {
+				t.Errorf("reasons do not name the failing step %q", tc.wantInErr)
+			}
+			if tc.pages.LinkNotFound && !strings.Contains(j.Reason, "/send/v0/v0.2/v0.2.0/en-gb/download/index.html#") {
+				t.Errorf("journey should name the versioned page that worked: %s", j.Reason)
+			}
+			assertNoSecret(t, c.ArtifactDir, j.Reason, l.Reason)
+			if j.Verdict == smoke.Fail {
+				if _, err := os.Stat(filepath.Join(c.ArtifactDir, "browser-fake-console.txt")); err != nil {
+					t.Errorf("failing journey saved no console: %v", err)
+				}
+				shots, _ := filepath.Glob(filepath.Join(c.ArtifactDir, "*.png"))
+				if len(shots) == 0 {
+					t.Errorf("failing journey saved no screenshot")
+				}
+			}
+		})
+	}
+}
+
+// assertNoSecret: no reason and no saved text holds the token or the admin key.
+func assertNoSecret(t *testing.T, dir string, reasons ...string) {
+	t.Helper()
+	for _, r := range reasons {
+		if strings.Contains(r, smoketest.Token) {
+			t.Errorf("a reason leaks the token: %s", r)
+		}
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "*.txt"))
+	for _, f := range files {
+		b, _ := os.ReadFile(f)
+		if strings.Contains(string(b), smoketest.Token) {
+			t.Errorf("%s leaks the token", f)
+		}
+	}
+}
+
+func TestConfigRefusesBadValues(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		edit func(*Config)
+		want string
+	}{
+		{"relative upload page", func(c *Config) { c.UploadPage = "send/x" }, "upload page"},
+		{"zero step timeout", func(c *Config) { c.StepTimeout = 0 }, "timeout"},
+		{"empty file", func(c *Config) { c.FileBytes = 0 }, "file size"},
+		{"path in file name", func(c *Config) { c.FileName = "../x" }, "file name"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := DefaultConfig()
+			tc.edit(&c)
+			err := c.validate()
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("got %v, want an error about %s", err, tc.want)
+			}
+		})
+	}
+	if err := DefaultConfig().validate(); err != nil {
+		t.Fatalf("defaults refused: %v", err)
+	}
+}
+
+func TestMaskKey(t *testing.T) {
+	for in, want := range map[string]string{
+		"http://h/en-gb/download/#abc123/KEYKEY": "http://h/en-gb/download/#abc123/<key>",
+		"http://h/en-gb/download/#abc123":        "http://h/en-gb/download/#abc123",
+		"http://h/page":                          "http://h/page",
+	} {
+		if got := maskKey(in); got != want {
+			t.Errorf("maskKey(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
