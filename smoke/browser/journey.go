@@ -97,11 +97,13 @@ func run(ctx context.Context, cfg Config, t Target, red redactor) (out outcome, 
 	ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
 	defer cancel()
 
+	began := time.Now()
 	s, err := startSession(ctx, cfg, t, red)
 	if err != nil {
 		return out, fail("browser", "%v", err)
 	}
 	defer s.close()
+	s.note(fmt.Sprintf("browser started in %s", time.Since(began).Round(time.Millisecond)))
 	defer func() {
 		s.saveConsole()
 		out.artifacts = s.artifacts()

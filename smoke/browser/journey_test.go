@@ -26,9 +26,13 @@ func testConfig(t *testing.T) Config {
 		t.Skipf("browser journey skipped: %v", err)
 	}
 	cfg.StepTimeout = 15 * time.Second
-	cfg.Timeout = time.Minute
+	cfg.Timeout = 3 * time.Minute
 	cfg.FileBytes = 150_000
-	cfg.ArtifactDir = t.TempDir()
+	// SMOKE_BROWSER_ARTIFACTS keeps the screenshots to look at.
+	cfg.ArtifactDir = os.Getenv("SMOKE_BROWSER_ARTIFACTS")
+	if cfg.ArtifactDir == "" {
+		cfg.ArtifactDir = t.TempDir()
+	}
 	return cfg
 }
 
@@ -47,15 +51,13 @@ func TestJourneyOnFixturePages(t *testing.T) {
 		{name: "token site", token: true, journey: smoke.Pass, link: smoke.Pass},
 		// The real container app today: the link 404s, the versioned page works.
 		{name: "link 404", pages: smoketest.PageFaults{LinkNotFound: true}, journey: smoke.Pass, link: smoke.Fail,
-			wantInErr: "download: /en-gb/download/#"},
+			wantInErr: "download: http://"},
 		{name: "link 404 with token", token: true, pages: smoketest.PageFaults{LinkNotFound: true}, journey: smoke.Pass, link: smoke.Fail,
 			wantInErr: "answered 404"},
 		{name: "download returns other bytes", faults: smoketest.Faults{CorruptDownload: true}, journey: smoke.Fail, link: smoke.Fail,
 			wantInErr: "compare: the saved file (150000 bytes) differs from the uploaded one (150000 bytes), first at byte 75000"},
 		{name: "gate never opens", pages: smoketest.PageFaults{GateNeverOpens: true}, journey: smoke.Fail, link: smoke.Skip,
 			wantInErr: `gate: the gate opening (#token-status-bar): the page says "Invalid or missing token.`},
-		{name: "wrong token never gets the cookie page", token: true, faults: smoketest.Faults{All500: true}, journey: smoke.Fail, link: smoke.Skip,
-			wantInErr: "cookie: "},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

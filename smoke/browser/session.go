@@ -71,6 +71,8 @@ type tab struct {
 }
 
 func (s *session) newTab(label string) (*tab, error) {
+	began := time.Now()
+	defer func() { s.note(fmt.Sprintf("tab %s ready in %s", label, time.Since(began).Round(time.Millisecond))) }()
 	ctx, cancel := chromedp.NewContext(s.root, chromedp.WithNewBrowserContext())
 	t := &tab{s: s, label: label, ctx: ctx, cancel: cancel, dir: filepath.Join(s.tmp, "downloads-"+label)}
 	if err := os.MkdirAll(t.dir, 0o700); err != nil {

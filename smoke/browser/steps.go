@@ -49,6 +49,7 @@ const visible = `((sel) => { const e = document.querySelector(sel); return !!e &
 // setCookie: GET the cookie form, type the token, submit, wait for "Cookie set".
 func setCookie(tb *tab, formURL, token string) error {
 	const step = "cookie"
+	defer tb.timed(step)()
 	ctx, cancel := tb.step()
 	defer cancel()
 	if err := open(ctx, step, formURL); err != nil {
@@ -69,6 +70,7 @@ func setCookie(tb *tab, formURL, token string) error {
 // wait for the token status bar (or the gate's error).
 func passGate(tb *tab, pageURL, value string) error {
 	const step = "gate"
+	defer tb.timed(step)()
 	ctx, cancel := tb.step()
 	defer cancel()
 	if err := open(ctx, step, pageURL); err != nil {
@@ -89,6 +91,7 @@ func passGate(tb *tab, pageURL, value string) error {
 // #combined-link.
 func upload(tb *tab, file string) (string, error) {
 	const step = "upload"
+	defer tb.timed(step)()
 	ctx, cancel := tb.step()
 	defer cancel()
 	if err := chromedp.Do(ctx,
@@ -114,6 +117,7 @@ func upload(tb *tab, file string) (string, error) {
 // file the page decrypts; it returns the file's bytes.
 func openAndSave(tb *tab, pageURL string) ([]byte, error) {
 	const step = "download"
+	defer tb.timed(step)()
 	ctx, cancel := tb.step()
 	defer cancel()
 	// Subscribe before the page loads: it saves the file by itself.
@@ -149,4 +153,10 @@ func pageStatus(tb *tab) string {
 		return ""
 	}
 	return fmt.Sprintf("; the page says %q", text)
+}
+
+// timed notes a step's duration in the console file.
+func (tb *tab) timed(step string) func() {
+	began := time.Now()
+	return func() { tb.s.note(fmt.Sprintf("%s %s took %s", tb.label, step, time.Since(began).Round(time.Millisecond))) }
 }
