@@ -37,6 +37,9 @@ func TestBrowserFlagWithoutChromiumFailsTheJourney(t *testing.T) {
 
 func TestBrowserFlagReportsABrokenShareLink(t *testing.T) {
 	if err := browser.DefaultConfig().Available(); err != nil {
+		if os.Getenv("SMOKE_BROWSER_REQUIRED") != "" {
+			t.Fatalf("SMOKE_BROWSER_REQUIRED is set but %v", err)
+		}
 		t.Skipf("browser journey skipped: %v", err)
 	}
 	dir := t.TempDir()

@@ -22,9 +22,7 @@ func testConfig(t *testing.T) Config {
 	if p := os.Getenv("SMOKE_CHROMIUM"); p != "" {
 		cfg.Chromium = p
 	}
-	if err := cfg.Available(); err != nil {
-		t.Skipf("browser journey skipped: %v", err)
-	}
+	requireBrowser(t, cfg)
 	cfg.StepTimeout = 15 * time.Second
 	cfg.Timeout = 3 * time.Minute
 	cfg.FileBytes = 150_000
@@ -158,5 +156,17 @@ func TestMaskKey(t *testing.T) {
 		if got := maskKey(in); got != want {
 			t.Errorf("maskKey(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// requireBrowser skips without a browser, or fails when SMOKE_BROWSER_REQUIRED
+// is set (.ci/run sets it: CI must run the journey).
+func requireBrowser(t *testing.T, cfg Config) {
+	t.Helper()
+	if err := cfg.Available(); err != nil {
+		if os.Getenv("SMOKE_BROWSER_REQUIRED") != "" {
+			t.Fatalf("SMOKE_BROWSER_REQUIRED is set but %v", err)
+		}
+		t.Skipf("browser journey skipped: %v", err)
 	}
 }
