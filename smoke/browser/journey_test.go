@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
+
 	"github.com/sgraph-ai/sgraph-send-infra/outputs"
 	"github.com/sgraph-ai/sgraph-send-infra/smoke"
 	"github.com/sgraph-ai/sgraph-send-infra/smoke/smoketest"
@@ -168,5 +170,45 @@ func requireBrowser(t *testing.T, cfg Config) {
 			t.Fatalf("SMOKE_BROWSER_REQUIRED is set but %v", err)
 		}
 		t.Skipf("browser journey skipped: %v", err)
+	}
+}
+
+// The cookie form echoes the token (#currentValue, as the real one does):
+// a screenshot must not show it.
+func TestSnapshotRedactsTheTokenFromThePage(t *testing.T) {
+	cfg := testConfig(t)
+	srv := httptest.NewServer(smoketest.NewPages(smoketest.NewApp(outputs.ContainerApp, smoketest.Faults{}).WithToken(), smoketest.PageFaults{}))
+	defer srv.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), cfg.Timeout)
+	defer cancel()
+	red := newRedactor(smoketest.Token)
+	s, err := startSession(ctx, cfg, Target{Name: "fake"}, red)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.close()
+	tb, err := s.newTab("sender")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := setCookie(tb, srv.URL+smoketest.CookieFormPath, smoketest.Token); err != nil {
+		t.Fatal(err)
+	}
+	pageText := func() string {
+		got, err := chromedp.Run(tb.ctx, chromedp.Evaluate[string](`document.body.innerText + '|' + document.querySelector('#cookie_value').value`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	if !strings.Contains(pageText(), smoketest.Token) {
+		t.Fatal("the fixture form should echo the token, as the real one does; the test proves nothing otherwise")
+	}
+	tb.snapshot("cookie")
+	if got := pageText(); strings.Contains(got, smoketest.Token) || !strings.Contains(got, "[REDACTED]") {
+		t.Fatalf("page after snapshot still shows the token or no redaction mark: %q", red.String(got))
+	}
+	if shots, _ := filepath.Glob(filepath.Join(cfg.ArtifactDir, "browser-fake-sender-cookie.png")); len(shots) != 1 {
+		t.Fatalf("no screenshot saved in %s", cfg.ArtifactDir)
 	}
 }

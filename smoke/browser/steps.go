@@ -44,7 +44,8 @@ func waitFor(ctx context.Context, step, what, expr string, bound time.Duration) 
 }
 
 // visible is a JS helper shared by the poll expressions.
-const visible = `((sel) => { const e = document.querySelector(sel); return !!e && e.offsetParent !== null && e.textContent.trim() !== '' ? e.textContent.trim() : ''; })`
+// It reads an input's value too: the real page may show the link in either.
+const visible = `((sel) => { const e = document.querySelector(sel); const t = e ? String(e.value || e.textContent || '').trim() : ''; return e && e.offsetParent !== null ? t : ''; })`
 
 // setCookie: GET the cookie form, type the token, submit, wait for "Cookie set".
 func setCookie(tb *tab, formURL, token string) error {
@@ -106,7 +107,7 @@ func upload(tb *tab, file string) (string, error) {
 	if err := waitFor(ctx, step, "the share link (#combined-link)", expr, tb.s.cfg.StepTimeout); err != nil {
 		return "", err
 	}
-	link, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#combined-link")))
+	link, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => { const e = document.querySelector('#combined-link'); return String(e.value || e.textContent).trim(); })()`))
 	if err != nil {
 		return "", fail(step, "reading #combined-link: %v", err)
 	}
@@ -158,5 +159,7 @@ func pageStatus(tb *tab) string {
 // timed notes a step's duration in the console file.
 func (tb *tab) timed(step string) func() {
 	began := time.Now()
-	return func() { tb.s.note(fmt.Sprintf("%s %s took %s", tb.label, step, time.Since(began).Round(time.Millisecond))) }
+	return func() {
+		tb.s.note(fmt.Sprintf("%s %s took %s", tb.label, step, time.Since(began).Round(time.Millisecond)))
+	}
 }
