@@ -17,12 +17,12 @@ var pageFiles embed.FS
 
 // Today's UI paths (v0.2.0); the journey's defaults match them.
 const (
-	CookieFormPath = "/auth/set-cookie-form"
-	SetCookiePath  = "/auth/set-auth-cookie"
-	UploadPage     = "/send/v0/v0.2/v0.2.0/en-gb/index.html"
-	DownloadPage   = "/send/v0/v0.2/v0.2.0/en-gb/download/index.html"
-	// SharePath is where the page's share link points: <origin>/en-gb/download/#<id>/<key>.
-	SharePath = "/en-gb/download/"
+	PageCookieForm    = "/auth/set-cookie-form"
+	PageSetAuthCookie = "/auth/set-auth-cookie"
+	PageUpload        = "/send/v0/v0.2/v0.2.0/en-gb/index.html"
+	PageDownload      = "/send/v0/v0.2/v0.2.0/en-gb/download/index.html"
+	// PageShareLink is where the page's share link points: <origin>/en-gb/download/#<id>/<key>.
+	PageShareLink = "/en-gb/download/"
 )
 
 // PageFaults break one step of the browser journey each. A download that
@@ -45,20 +45,20 @@ type Pages struct {
 // global auth does.
 func NewPages(app *App, f PageFaults) *Pages {
 	p := &Pages{app: app, faults: f, mux: http.NewServeMux()}
-	p.mux.HandleFunc("GET "+CookieFormPath, p.file("pages/cookie-form.html", "text/html; charset=utf-8"))
-	p.mux.HandleFunc("POST "+SetCookiePath, p.setCookie)
-	p.mux.HandleFunc("GET "+UploadPage, p.file("pages/upload.html", "text/html; charset=utf-8"))
-	p.mux.HandleFunc("GET "+DownloadPage, p.file("pages/download.html", "text/html; charset=utf-8"))
+	p.mux.HandleFunc("GET "+PageCookieForm, p.file("pages/cookie-form.html", "text/html; charset=utf-8"))
+	p.mux.HandleFunc("POST "+PageSetAuthCookie, p.setCookie)
+	p.mux.HandleFunc("GET "+PageUpload, p.file("pages/upload.html", "text/html; charset=utf-8"))
+	p.mux.HandleFunc("GET "+PageDownload, p.file("pages/download.html", "text/html; charset=utf-8"))
 	p.mux.HandleFunc("GET /fixture/upload.js", p.file("pages/upload.js", "text/javascript"))
 	p.mux.HandleFunc("GET /fixture/fixture-crypto.js", p.file("pages/fixture-crypto.js", "text/javascript"))
 	p.mux.HandleFunc("GET /api/transfers/check-token/{value}", p.checkToken)
-	p.mux.HandleFunc("GET "+SharePath+"{$}", func(w http.ResponseWriter, r *http.Request) {
+	p.mux.HandleFunc("GET "+PageShareLink+"{$}", func(w http.ResponseWriter, r *http.Request) {
 		if p.faults.LinkNotFound {
 			writeJSON(w, 404, map[string]any{"detail": "Not Found"})
 			return
 		}
 		// As a proxy in front of the app would: the browser keeps the fragment.
-		http.Redirect(w, r, DownloadPage, http.StatusFound)
+		http.Redirect(w, r, PageDownload, http.StatusFound)
 	})
 	p.mux.Handle("/", app)
 	return p
@@ -78,7 +78,7 @@ func (p *Pages) authorised(r *http.Request) bool {
 	if tok == "" || p.app.faults.NoAuth || r.Method == http.MethodOptions {
 		return true
 	}
-	if (r.Method == http.MethodGet && r.URL.Path == CookieFormPath) || (r.Method == http.MethodPost && r.URL.Path == SetCookiePath) {
+	if (r.Method == http.MethodGet && r.URL.Path == PageCookieForm) || (r.Method == http.MethodPost && r.URL.Path == PageSetAuthCookie) {
 		return true
 	}
 	// The header wins over the cookie, as on the real app.
