@@ -132,7 +132,7 @@ func TestConsoleForwardsSignedWithTheKey(t *testing.T) {
 	resp = get(t, c, smoketest.UIPage, "", session)
 	require.Equal(t, http.StatusOK, resp.StatusCode)
 	body, _ := io.ReadAll(resp.Body)
-	assert.Contains(t, string(body), "SGraph Send Admin")
+	assert.Contains(t, string(body), "Admin Console")
 
 	// A body is signed too (the front re-hashes it).
 	req, _ := http.NewRequest(http.MethodPost, "http://"+c.addr+"/info/health", strings.NewReader(`{"a":1}`))
