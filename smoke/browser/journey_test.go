@@ -37,11 +37,14 @@ func testConfig(t *testing.T) Config {
 	return cfg
 }
 
+// lowerToken is a static token the real UI can use (all lower case).
+const lowerToken = "upload-secret-lower-0123"
+
 func TestJourneyOnFixturePages(t *testing.T) {
 	cfg := testConfig(t)
 	cases := []struct {
 		name      string
-		token     bool
+		token     string // the site's static token; empty: open
 		faults    smoketest.Faults
 		pages     smoketest.PageFaults
 		journey   smoke.Verdict
@@ -50,8 +53,12 @@ func TestJourneyOnFixturePages(t *testing.T) {
 	}{
 		{name: "open site", journey: smoke.Pass, link: smoke.Pass},
 		// The real container app today, gated: the link 404s, the versioned page works.
-		{name: "token site, link 404", token: true, pages: smoketest.PageFaults{LinkNotFound: true}, journey: smoke.Pass, link: smoke.Fail,
+		{name: "token site, link 404", token: lowerToken, pages: smoketest.PageFaults{LinkNotFound: true}, journey: smoke.Pass, link: smoke.Fail,
 			wantInErr: "/<key> answered 404 Not Found"},
+		// Recorded: the real gate lower-cases what was typed, so a token with
+		// capitals makes every UI upload fail; the fixture gate does the same.
+		{name: "token with capitals", token: smoketest.Token, journey: smoke.Fail, link: smoke.Skip,
+			wantInErr: `upload: the share link (#combined-link): the page says "Invalid or missing token.`},
 		{name: "download returns other bytes", faults: smoketest.Faults{CorruptDownload: true}, journey: smoke.Fail, link: smoke.Fail,
 			wantInErr: "compare: the saved file (150000 bytes) differs from the uploaded one (150000 bytes), first at byte 75000"},
 		{name: "gate never opens", pages: smoketest.PageFaults{GateNeverOpens: true}, journey: smoke.Fail, link: smoke.Skip,
@@ -60,8 +67,8 @@ func TestJourneyOnFixturePages(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			app := smoketest.NewApp(outputs.ContainerApp, tc.faults)
-			if tc.token {
-				app.WithToken()
+			if tc.token != "" {
+				app.WithTokenValue(tc.token)
 			}
 			srv := httptest.NewServer(smoketest.NewPages(app, tc.pages))
 			defer srv.Close()
@@ -69,9 +76,7 @@ func TestJourneyOnFixturePages(t *testing.T) {
 			c := cfg
 			c.ArtifactDir = filepath.Join(cfg.ArtifactDir, strings.NewReplacer(" ", "-", ",", "").Replace(tc.name))
 			target := Target{Name: "fake", Origin: u}
-			if tc.token {
-				target.Token = smoketest.Token
-			}
+			target.Token = tc.token
 			res := Run(context.Background(), c, target)
 			if len(res) != 2 {
 				t.Fatalf("want 2 results, got %d", len(res))
@@ -108,16 +113,18 @@ func TestJourneyOnFixturePages(t *testing.T) {
 // assertNoSecret: no reason and no saved text holds the token or the admin key.
 func assertNoSecret(t *testing.T, dir string, reasons ...string) {
 	t.Helper()
-	for _, r := range reasons {
-		if strings.Contains(r, smoketest.Token) {
-			t.Errorf("a reason leaks the token: %s", r)
+	for _, tok := range []string{smoketest.Token, lowerToken, strings.ToLower(smoketest.Token)} {
+		for _, r := range reasons {
+			if strings.Contains(r, tok) {
+				t.Errorf("a reason leaks the token: %s", r)
+			}
 		}
-	}
-	files, _ := filepath.Glob(filepath.Join(dir, "*.txt"))
-	for _, f := range files {
-		b, _ := os.ReadFile(f)
-		if strings.Contains(string(b), smoketest.Token) {
-			t.Errorf("%s leaks the token", f)
+		files, _ := filepath.Glob(filepath.Join(dir, "*.txt"))
+		for _, f := range files {
+			b, _ := os.ReadFile(f)
+			if strings.Contains(string(b), tok) {
+				t.Errorf("%s leaks the token", f)
+			}
 		}
 	}
 }
