@@ -58,6 +58,7 @@ type options struct {
 	attempts                           int
 	origin, expectVersion              string
 	payload                            int
+	browser                            browserFlags
 }
 
 func parseFlags(args []string, stderr io.Writer) (*options, error) {
@@ -81,8 +82,9 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&o.origin, "origin", def.Origin, "Origin sent in CORS preflights")
 	fs.StringVar(&o.expectVersion, "expect-version", "", "app version to expect instead of the appVersion output")
 	fs.IntVar(&o.payload, "payload-bytes", def.PayloadBytes, "size of the round-trip upload")
+	o.browser.register(fs)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: smoke (-stack NAME | -outputs FILE|-) [-target NAME]... [-json] [-junit FILE]")
+		fmt.Fprintln(stderr, "usage: smoke (-stack NAME | -outputs FILE|-) [-target NAME]... [-json] [-junit FILE] [-browser]")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -165,6 +167,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "smoke:", err)
 		return exitUsage
 	}
+	o.browser.runBrowser(ctx, outs, o.targets, o.junit, rep, table.Row)
 	table.Summary(rep)
 
 	code := exitOK
