@@ -30,7 +30,7 @@ func fakeDev(t *testing.T, ec2 smoketest.Faults) *pipeline.FakeStack {
 			raw := smoke.RawOutputs{
 				outputs.Stack: str("dev"), outputs.AppVersion: str("0.27.6"), outputs.AwsRegion: str("eu-west-2"),
 				outputs.UploadTokenHeader: str(smoketest.TokenHeader), outputs.UploadToken: {Value: smoketest.Token, Secret: true},
-				outputs.ImageRef: str("r.example/app@sha256:" + strings.Repeat("a", 64)),
+				outputs.ImageRef:   str("r.example/app@sha256:" + strings.Repeat("a", 64)),
 				outputs.FargateURL: str(fg.URL), outputs.FargateClusterName: str("c"), outputs.FargateServiceName: str("s"),
 			}
 			n, _ := conf["sgraph-send:fargateDesiredCount"].(int)
