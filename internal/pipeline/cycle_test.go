@@ -73,7 +73,7 @@ func TestCycleScalesDownWhateverHappens(t *testing.T) {
 			}
 			return nil
 		}, wantErr: "throttled"},
-		{name: "target never ready", ec2: smoketest.Faults{All500: true}, wantErr: "not ready"},
+		{name: "target never ready", ec2: smoketest.Faults{Transient: 1 << 30}, wantErr: "not ready"},
 		{name: "interrupt during smoke", ec2: smoketest.Faults{Hang: make(chan struct{})}, cancelAfter: 300 * time.Millisecond, wantErr: "interrupted", interrupted: true},
 		{name: "interrupt during up", upHook: func(ctx context.Context, n int, _ Overrides) error {
 			if n == 1 {
@@ -103,7 +103,7 @@ func TestCycleScalesDownWhateverHappens(t *testing.T) {
 				// Ready, then the harness hangs on every request until the interrupt.
 				cy.Ready = func(context.Context, smoke.RawOutputs, []string) error { return nil }
 			}
-			if c.ec2.All500 {
+			if c.ec2.Transient > 0 {
 				cy.Ready = func(ctx context.Context, raw smoke.RawOutputs, ts []string) error {
 					return WaitReady(ctx, raw, ts, 200*time.Millisecond, 20*time.Millisecond)
 				}

@@ -11,7 +11,7 @@ import (
 	"github.com/sgraph-ai/sgraph-send-infra/smoke"
 )
 
-// WaitReady polls each selected target's health route until it answers 200, the
+// WaitReady polls each selected target's health route until the app answers, the
 // deadline passes or ctx ends. `up` returns before an EC2 instance has installed the
 // app or a Fargate task has passed its health check; the harness's own retries cover
 // seconds, this covers the minutes of a boot. IAM targets (the admin Function URL) are
@@ -47,7 +47,10 @@ func WaitReady(ctx context.Context, raw smoke.RawOutputs, targets []string, dead
 			resp, err := client.Do(req)
 			if err == nil {
 				resp.Body.Close()
-				if resp.StatusCode == http.StatusOK {
+				// Any answer below 500 comes from the app itself (with an upload token
+				// set, the app gates even its health route: 401); 502/503/504 are the
+				// load balancer or the platform saying it is not up yet.
+				if resp.StatusCode < 500 {
 					break
 				}
 				last = resp.Status

@@ -46,6 +46,9 @@ func scaledToZero(rep *smoke.Report) []string {
 
 // checked summarises a report per target: "fargate 7/7 passed".
 func checked(rep *smoke.Report) []string {
+	if rep == nil {
+		return nil
+	}
 	type tally struct{ pass, fail, skip int }
 	var order []string
 	per := map[string]*tally{}
