@@ -30,6 +30,9 @@ type EC2Config struct {
 	DomainName   string
 	HostedZoneID string
 	AcmeServer   string // ACME directory URL
+	// BakedAmiParameter is the SSM parameter cmd/bake publishes a smoked AMI to
+	// (/sgraph-send/<stack>/ami); when set the instance boots the AMI it holds.
+	BakedAmiParameter string
 }
 
 var ec2Target = target{name: "ec2", load: loadEC2, deploy: deployEC2}
@@ -45,6 +48,7 @@ func loadEC2(r *reader, c *Config) {
 		BakeAmi:       r.boolean("ec2BakeAmi"),
 		BakeParentAmi: r.str("ec2BakeParentAmi"),
 	}
+	e.BakedAmiParameter = r.str("ec2BakedAmiParameter")
 	if p := ec2.InstanceTypeProblem(e.InstanceType); p != "" {
 		r.fail("ec2InstanceType", e.InstanceType, "%s", p)
 	}
@@ -56,6 +60,13 @@ func loadEC2(r *reader, c *Config) {
 	if e.AmiParameter != "" {
 		if p := ec2.SSMPathProblem(e.AmiParameter); p != "" {
 			r.fail("ec2AmiSsmParameter", e.AmiParameter, "%s, e.g. %s", p, ec2.AL2023Parameter)
+		}
+	}
+	if e.BakedAmiParameter != "" {
+		if p := ec2.SSMPathProblem(e.BakedAmiParameter); p != "" {
+			r.fail("ec2BakedAmiParameter", e.BakedAmiParameter, "%s, e.g. /sgraph-send/%s/ami (what `go run ./cmd/bake -stack %s` publishes)", p, c.Stack, c.Stack)
+		} else if e.AmiID != "" {
+			r.fail("ec2BakedAmiParameter", e.BakedAmiParameter, "ec2AmiId %s is also set and would win silently: set only one (`pulumi config rm ec2AmiId`)", e.AmiID)
 		}
 	}
 	if e.AmiID == "" && e.AmiParameter == "" {
@@ -115,6 +126,13 @@ func deployEC2(ctx *pulumi.Context, c *Config, s *shared) (exports, error) {
 		}
 	}
 	ami := e.AmiID
+	if ami == "" && e.BakedAmiParameter != "" {
+		// The AMI cmd/bake smoked and published: no hand copy of ids.
+		var err error
+		if ami, err = ec2.LatestAmi(ctx, e.BakedAmiParameter); err != nil {
+			return nil, err
+		}
+	}
 	if ami == "" {
 		ami = latest
 		if c.Environment.Prod() {

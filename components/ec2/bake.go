@@ -28,8 +28,11 @@ type AmiBakeArgs struct {
 
 // AmiBake produces an AMI with the app installed (install.sh in bake mode).
 // It is independent of the Server on purpose: an image build takes most of an
-// hour, so nothing waits for it; the operator feeds the AMI id back with
-// `pulumi config set ec2AmiId <ami>`.
+// hour, so nothing waits for it. `go run ./cmd/bake` drives it: it boots a test
+// instance from the new AMI, runs the smoke harness against it (the component's
+// own test phase below only checks the install), removes it, and only then
+// publishes the AMI id to /sgraph-send/<stack>/ami, which the ec2 target reads
+// through ec2BakedAmiParameter.
 type AmiBake struct {
 	pulumi.ResourceState
 

@@ -19,6 +19,9 @@ const (
 	InstanceID = "i-0123456789abcdef0"
 )
 
+// PublishedAmi is the mocked value of an /sgraph-send/<stack>/ami parameter.
+const PublishedAmi = "ami-0feedfacecafe0001"
+
 // InstancePublicDNS is the mocked instance's public DNS name in region.
 func InstancePublicDNS(region string) string {
 	return fmt.Sprintf("ec2-3-8-1-2.%s.compute.amazonaws.com", region)
@@ -27,13 +30,17 @@ func InstancePublicDNS(region string) string {
 func init() {
 	mockCall("aws:ssm/getParameter:getParameter", func(e env, args resource.PropertyMap) (resource.PropertyMap, error) {
 		name := ec2Str(args, "name", "")
+		value := AL2023Ami
+		if strings.HasPrefix(name, "/sgraph-send/") {
+			value = PublishedAmi // what cmd/bake publishes under /sgraph-send/<stack>/ami
+		}
 		return resource.NewPropertyMapFromMap(map[string]any{
 			"id":             name,
 			"name":           name,
 			"arn":            fmt.Sprintf("arn:aws:ssm:%s::parameter/%s", e.Region, strings.TrimPrefix(name, "/")),
 			"type":           "String",
-			"value":          AL2023Ami,
-			"insecureValue":  AL2023Ami,
+			"value":          value,
+			"insecureValue":  value,
 			"version":        1.0,
 			"withDecryption": true,
 		}), nil

@@ -1,0 +1,133 @@
+// Command release promotes to prod the exact digest that passed dev's test cycle (no
+// rebuild: prebuiltImage/prebuiltGcpImage for this run only), smokes prod, and when the
+// smoke fails deploys the previous good digest again and smokes it; the run then fails
+// either way and says which digest prod runs.
+//
+//	go run ./cmd/release -stack prod -from dev
+//	go run ./cmd/release -check-version 0.27.7     # validate a published version
+//
+// Exit codes: 0 promoted and smoked, 1 the release failed (rolled back or not), 2
+// refused (no passing cycle, a missing dev output) or usage.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/sgraph-ai/sgraph-send-infra/internal/pipeline"
+	"github.com/sgraph-ai/sgraph-send-infra/internal/release"
+	"github.com/sgraph-ai/sgraph-send-infra/smoke"
+)
+
+const (
+	exitOK      = 0
+	exitFailed  = 1
+	exitRefused = 2
+)
+
+func main() {
+	os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
+}
+
+var openStack = func(ctx context.Context, workDir, name string, progress io.Writer) (pipeline.Stack, error) {
+	return pipeline.OpenAuto(ctx, workDir, name, progress)
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("release", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	stack := fs.String("stack", "", "stack to release to (prod)")
+	from := fs.String("from", "dev", "stack whose passing cycle supplies the digest")
+	workDir := fs.String("C", ".", "Pulumi project directory")
+	checkVersion := fs.String("check-version", "", "only validate this app version (post-publish dispatch) and exit")
+	junit := fs.String("junit", "", "also write the last smoke report as JUnit XML to this file")
+	wait := fs.Duration("wait", 20*time.Minute, "how long targets may take to answer after up")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitRefused
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "release: unexpected argument %q\n", fs.Arg(0))
+		return exitRefused
+	}
+	if isSet(fs, "check-version") {
+		if err := release.CheckVersion(*checkVersion); err != nil {
+			fmt.Fprintln(stderr, "release: refused:", err)
+			return exitRefused
+		}
+		fmt.Fprintf(stdout, "app version %s is a release\n", *checkVersion)
+		return exitOK
+	}
+	if *stack == "" {
+		fmt.Fprintln(stderr, "usage: release -stack prod -from dev [-junit FILE] | release -check-version X.Y.Z")
+		return exitRefused
+	}
+
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	target, err := openStack(ctx, *workDir, *stack, stderr)
+	if err != nil {
+		fmt.Fprintln(stderr, "release:", err)
+		return exitRefused
+	}
+	source, err := openStack(ctx, *workDir, *from, stderr)
+	if err != nil {
+		fmt.Fprintln(stderr, "release: promotion stopped:", err)
+		return exitRefused
+	}
+	r := &pipeline.Release{
+		Target: target, Source: source, Log: stderr,
+		Smoke: pipeline.InProcessSmoke(stdout),
+		Ready: func(ctx context.Context, raw smoke.RawOutputs, ts []string) error {
+			return pipeline.WaitReady(ctx, raw, ts, *wait, 10*time.Second)
+		},
+	}
+	s := r.Run(ctx)
+	if s.Err != nil && s.Promoted.Ref == "" {
+		fmt.Fprintln(stderr, "release:", s.Err)
+		return exitRefused
+	}
+	if *junit != "" && len(s.Reports) > 0 {
+		if err := writeJUnit(*junit, s.Reports[len(s.Reports)-1]); err != nil {
+			fmt.Fprintln(stderr, "release: writing JUnit:", err)
+		}
+	}
+	fmt.Fprintf(stdout, "\n== release summary (%s from %s)\n%s\n", *stack, *from, s.Message)
+	if s.Runs.Ref != "" {
+		fmt.Fprintf(stdout, "%s runs: %s\n", *stack, s.Runs)
+	}
+	if s.Err != nil {
+		fmt.Fprintln(stdout, "error:", s.Err)
+	}
+	if !s.Passed {
+		return exitFailed
+	}
+	return exitOK
+}
+
+func isSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
+}
+
+func writeJUnit(path string, rep *smoke.Report) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := smoke.WriteJUnit(f, rep); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
