@@ -1,7 +1,11 @@
 package stacks_test
 
 import (
+	"bytes"
+	"compress/gzip"
+	"encoding/base64"
 	"encoding/json"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -378,6 +382,7 @@ func TestEC2BakeOnlyWhereSwitchedOn(t *testing.T) {
 
 			// The component runs the same install script, in bake mode.
 			data := r.OfType(ibComponentType)[0].Str("data")
+			data += decodeBakeScript(t, data)
 			for _, want := range []string{"action: ExecuteBash", "- name: build", "- name: test",
 				"SGRAPH_SEND_MODE='bake'", "SGRAPH_SEND_VERSION='" + r.Config["sgraph-send:appVersion"] + "'",
 				`"sgraph-ai-app-send==$VERSION"`, "bash /tmp/sgraph-send-install.sh bake"} {
@@ -503,4 +508,26 @@ func TestEC2OnInTheStackFiles(t *testing.T) {
 			assert.Empty(t, policy.Failed(policy.Evaluate(r)))
 		})
 	}
+}
+
+// decodeBakeScript returns the install script a bake document carries
+// (gzip-compressed, base64 in a here-document ending in EOF).
+func decodeBakeScript(t *testing.T, doc string) string {
+	t.Helper()
+	_, rest, ok := strings.Cut(doc, "gunzip >/tmp/sgraph-send-install.sh\n")
+	require.True(t, ok, "bake document decodes its script")
+	var payload strings.Builder
+	for _, line := range strings.Split(rest, "\n") {
+		if strings.TrimSpace(line) == "EOF" {
+			break
+		}
+		payload.WriteString(strings.TrimSpace(line))
+	}
+	raw, err := base64.StdEncoding.DecodeString(payload.String())
+	require.NoError(t, err)
+	zr, err := gzip.NewReader(bytes.NewReader(raw))
+	require.NoError(t, err)
+	out, err := io.ReadAll(zr)
+	require.NoError(t, err)
+	return string(out)
 }

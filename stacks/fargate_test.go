@@ -570,7 +570,7 @@ func TestFargatePassesPolicies(t *testing.T) {
 				// Everything the target registers lives inside its component.
 				comp := r.One(t, fgComp)
 				for _, res := range r.Resources {
-					if strings.HasPrefix(res.Type, "aws:") && res.Type != bucketType && r.Ancestor(res, "sgraph-send:storage:Bucket") == nil && !underOps(r, res) {
+					if strings.HasPrefix(res.Type, "aws:") && res.Type != bucketType && r.Ancestor(res, "sgraph-send:storage:Bucket") == nil && r.Ancestor(res, "sgraph-send:image:Image") == nil && !underOps(r, res) {
 						assert.NotNil(t, r.Ancestor(res, fgComp), "%s is parented to the fargate component", res)
 					}
 				}

@@ -14,7 +14,7 @@ import (
 const ImageContext = "docker"
 
 // ImageConfig says where the container image every target runs comes from:
-// built from docker/ by default, or given prebuilt (no build, no repository).
+// built from docker/ by default, or given prebuilt (no build; the repositories stay).
 type ImageConfig struct {
 	// Prebuilt is an ECR image reference in digest form; when set nothing is
 	// built and no repository is created (CI builds elsewhere, or an operator
@@ -68,34 +68,33 @@ func loadImage(r *reader, c *Config) ImageConfig {
 // is configured.
 func deployImage(ctx *pulumi.Context, c *Config, s *shared, ex exports) error {
 	gcp := c.needsGcpImage()
-	if !c.Image.Build() {
-		s.ImageRef = pulumi.String(c.Image.Prebuilt).ToStringOutput()
-		s.GcpImageRef = pulumi.String(c.Image.PrebuiltGcp).ToStringOutput()
-	} else {
-		args := &image.Args{
-			Context:        ImageContext,
-			WorkDir:        ctx.RootDirectory(),
-			AppVersion:     c.AppVersion,
-			RepositoryName: strings.ToLower(c.Name()),
-			KeepCount:      c.Image.KeepCount,
-			Immutable:      c.Environment.Prod(),
-			Retain:         c.Environment.Prod(),
-			Tags:           pulumi.ToStringMap(c.Tags),
-		}
-		if gcp {
-			args.Gcp = &image.GcpArgs{
-				Project:      c.Gcp.Project,
-				Region:       c.Gcp.Region,
-				RepositoryID: strings.ToLower(c.Name()),
-				Labels:       gcpLabels(c.Tags),
-			}
-		}
-		img, err := image.New(ctx, c.Name("image"), args)
-		if err != nil {
-			return err
-		}
-		s.ImageRef, s.GcpImageRef = img.ImageRef, img.GcpImageRef
+	// A prebuilt image skips the build but keeps the repositories: prod's are
+	// protected, and promotion must never try to delete them.
+	args := &image.Args{
+		Context:        ImageContext,
+		WorkDir:        ctx.RootDirectory(),
+		AppVersion:     c.AppVersion,
+		RepositoryName: strings.ToLower(c.Name()),
+		KeepCount:      c.Image.KeepCount,
+		Immutable:      c.Environment.Prod(),
+		Retain:         c.Environment.Prod(),
+		Tags:           pulumi.ToStringMap(c.Tags),
+		Prebuilt:       c.Image.Prebuilt,
+		PrebuiltGcp:    c.Image.PrebuiltGcp,
 	}
+	if gcp {
+		args.Gcp = &image.GcpArgs{
+			Project:      c.Gcp.Project,
+			Region:       c.Gcp.Region,
+			RepositoryID: strings.ToLower(c.Name()),
+			Labels:       gcpLabels(c.Tags),
+		}
+	}
+	img, err := image.New(ctx, c.Name("image"), args)
+	if err != nil {
+		return err
+	}
+	s.ImageRef, s.GcpImageRef = img.ImageRef, img.GcpImageRef
 	ex[outputs.ImageRef] = s.ImageRef
 	if gcp {
 		ex[outputs.GcpImageRef] = s.GcpImageRef

@@ -207,9 +207,13 @@ func TestImagePrebuiltSkipsTheBuild(t *testing.T) {
 	t.Run("aws", func(t *testing.T) {
 		r := imageRun(t, "prod", `["lambda"]`, map[string]string{"prebuiltImage": bench.PrebuiltImage})
 		assert.Empty(t, r.OfType(dockerImgT), "no build")
-		assert.Empty(t, r.OfType(ecrRepoT), "no repository")
-		assert.Empty(t, r.OfType(ecrLifeT))
-		assert.Empty(t, r.OfType("sgraph-send:image:Image"))
+		// The repository stays, protected in prod: promoting a digest must
+		// never ask the engine to delete a protected registry holding images.
+		for _, typ := range []string{ecrRepoT, ecrLifeT} {
+			res := r.OfType(typ)
+			require.Len(t, res, 1, typ)
+			assert.True(t, res[0].Protect && res[0].RetainOnDelete, "%s kept through destroy in prod", typ)
+		}
 		assert.Equal(t, bench.PrebuiltImage, outputString(t, r, outputs.ImageRef))
 		for _, fn := range r.OfType("aws:lambda/function:Function") {
 			assert.Equal(t, bench.PrebuiltImage, fn.Str("imageUri"))
@@ -218,7 +222,7 @@ func TestImagePrebuiltSkipsTheBuild(t *testing.T) {
 	t.Run("gcp", func(t *testing.T) {
 		r := imageRun(t, "dev", `["cloudrun"]`, map[string]string{"prebuiltImage": bench.PrebuiltImage, "prebuiltGcpImage": prebuiltGcp})
 		assert.Empty(t, r.OfType(dockerImgT))
-		assert.Empty(t, r.OfType(arRepoT))
+		assert.Len(t, r.OfType(arRepoT), 1, "the Artifact Registry repository stays")
 		assert.Equal(t, prebuiltGcp, outputString(t, r, outputs.GcpImageRef))
 		for _, svc := range r.OfType("gcp:cloudrunv2/service:Service") {
 			assert.Equal(t, prebuiltGcp, svc.Str("template.containers[0].image"))

@@ -15,7 +15,7 @@ import (
 // endpointKey maps a pulumi-aws module to its aws:endpoints key.
 var endpointKey = map[string]string{
 	"s3": "s3", "lambda": "lambda", "iam": "iam", "cloudwatch": "cloudwatchlogs",
-	"ecr": "ecr", "ssm": "ssm", "sts": "sts",
+	"ecr": "ecr", "ssm": "ssm", "sts": "sts", "sns": "sns",
 }
 
 // TestLocalStackSendsEveryAWSResourceToTheEmulator runs the program for

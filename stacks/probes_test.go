@@ -160,7 +160,7 @@ func TestFargateUIRedirectRules(t *testing.T) {
 		want                  []rule
 	}{
 		{"dev http", "dev", "http", nil, want},
-		{"prod http", "prod", "http", nil, want},
+		{"prod with its domain", "prod", "https", nil, want}, // Pulumi.prod.yaml sets a domain: HTTPS
 		{"dev https", "dev", "https", map[string]string{"fargateCertificateArn": fgCert}, want},
 		{"prod https", "prod", "https", map[string]string{"fargateCertificateArn": fgCert}, want},
 		{"custom paths", "dev", "http", map[string]string{"appContract": `{"uiEntryPath":"/start","uiSharePath":"/fr/download/","uiUploadPage":"/send/v1/fr/index.html","uiDownloadPage":"/send/v1/fr/download/index.html"}`},

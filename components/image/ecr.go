@@ -11,7 +11,8 @@ import (
 )
 
 // pushToECR creates the repository and its lifecycle policy, then builds the
-// image and pushes it with a short-lived ECR token.
+// image and pushes it with a short-lived ECR token; with a.Prebuilt it stops
+// after the repository and returns no image.
 func pushToECR(ctx *pulumi.Context, name string, a *Args, tag string, parent pulumi.ResourceOrInvokeOption) (*docker.Image, pulumi.StringOutput, error) {
 	mutability := "MUTABLE"
 	if a.Immutable {
@@ -41,6 +42,9 @@ func pushToECR(ctx *pulumi.Context, name string, a *Args, tag string, parent pul
 		Policy:     pulumi.String(policy),
 	}, keepOpts(a, parent)...); err != nil {
 		return nil, pulumi.StringOutput{}, err
+	}
+	if a.Prebuilt != "" {
+		return nil, repo.RepositoryUrl, nil
 	}
 
 	// The token is valid for 12 hours and fetched on every run; pulumi-docker

@@ -60,6 +60,9 @@ func pushToArtifactRegistry(ctx *pulumi.Context, name string, a *Args, tag strin
 	if err != nil {
 		return nil, err
 	}
+	if a.PrebuiltGcp != "" {
+		return nil, nil // the repository stays; nothing to copy
+	}
 
 	host := fmt.Sprintf("%s-docker.pkg.dev", g.Region)
 	client := organizations.GetClientConfigOutput(ctx, parent)

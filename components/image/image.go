@@ -53,6 +53,11 @@ type Args struct {
 	Tags pulumi.StringMap
 	// Gcp, when set, adds the Artifact Registry copy.
 	Gcp *GcpArgs
+	// Prebuilt (and PrebuiltGcp with Gcp) skip the build: the references, in
+	// digest form, are used as they are. The repositories stay, so switching to
+	// a promoted digest never deletes a (protected) registry that holds images.
+	Prebuilt    string
+	PrebuiltGcp string
 }
 
 // GcpArgs places the Artifact Registry copy. The default GCP provider is used
@@ -145,7 +150,10 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	}
 	img.RepositoryURL = repoURL
 	img.Tag = pulumi.String(tag).ToStringOutput()
-	img.ImageRef = ecrImg.RepoDigest
+	img.ImageRef = pulumi.String(args.Prebuilt).ToStringOutput()
+	if ecrImg != nil {
+		img.ImageRef = ecrImg.RepoDigest
+	}
 	img.GcpImageRef = pulumi.String("").ToStringOutput()
 
 	if args.Gcp != nil {
@@ -153,7 +161,10 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		if err != nil {
 			return nil, err
 		}
-		img.GcpImageRef = gcpImg.RepoDigest
+		img.GcpImageRef = pulumi.String(args.PrebuiltGcp).ToStringOutput()
+		if gcpImg != nil {
+			img.GcpImageRef = gcpImg.RepoDigest
+		}
 	}
 
 	if err := ctx.RegisterResourceOutputs(img, pulumi.Map{
