@@ -28,6 +28,7 @@ import (
 
 	"github.com/sgraph-ai/sgraph-send-infra/outputs"
 	"github.com/sgraph-ai/sgraph-send-infra/smoke"
+	"github.com/sgraph-ai/sgraph-send-infra/smoke/stacksource"
 )
 
 func main() {
@@ -38,7 +39,7 @@ func main() {
 
 // Swapped in tests: the stack source and the credential chain.
 var (
-	stackSource = func(name, workDir string) smoke.Source { return autoSource{stack: name, workDir: workDir} }
+	stackSource = func(name, workDir string) smoke.Source { return stacksource.Auto{Stack: name, WorkDir: workDir} }
 	loadCreds   = func(ctx context.Context, region string) (aws.CredentialsProvider, error) {
 		cfg, err := config.LoadDefaultConfig(ctx, config.WithRegion(region))
 		if err != nil {

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/sgraph-ai/sgraph-send-infra/smoke"
+	"github.com/sgraph-ai/sgraph-send-infra/smoke/stacksource"
 )
 
 const (
@@ -35,7 +36,7 @@ func main() {
 
 // stackSource is swapped in tests; production reads -stack through the
 // Automation API (stack.go) or -outputs as JSON.
-var stackSource = func(name, workDir string) smoke.Source { return autoSource{stack: name, workDir: workDir} }
+var stackSource = func(name, workDir string) smoke.Source { return stacksource.Auto{Stack: name, WorkDir: workDir} }
 
 type listFlag []string
 

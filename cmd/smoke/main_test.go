@@ -18,6 +18,7 @@ import (
 	"github.com/sgraph-ai/sgraph-send-infra/outputs"
 	"github.com/sgraph-ai/sgraph-send-infra/smoke"
 	"github.com/sgraph-ai/sgraph-send-infra/smoke/smoketest"
+	"github.com/sgraph-ai/sgraph-send-infra/smoke/stacksource"
 )
 
 // fakeAWSEnv gives the standard credential chain static fake keys through
@@ -134,7 +135,7 @@ func TestRunStackPath(t *testing.T) {
 	old := stackSource
 	stackSource = func(name, dir string) smoke.Source {
 		gotStack, gotDir = name, dir
-		return fixedSource(fromAuto(om))
+		return fixedSource(stacksource.FromAuto(om))
 	}
 	t.Cleanup(func() { stackSource = old })
 
@@ -151,7 +152,7 @@ func (f fixedSource) Outputs(context.Context) (smoke.RawOutputs, error) {
 }
 
 func TestFromAuto(t *testing.T) {
-	raw := fromAuto(auto.OutputMap{"adminKey": {Value: "s", Secret: true}, "fargateDesiredCount": {Value: 0.0}})
+	raw := stacksource.FromAuto(auto.OutputMap{"adminKey": {Value: "s", Secret: true}, "fargateDesiredCount": {Value: 0.0}})
 	assert.Equal(t, smoke.Value{Value: "s", Secret: true}, raw["adminKey"])
 	assert.Equal(t, smoke.Value{Value: 0.0}, raw["fargateDesiredCount"])
 }
