@@ -79,7 +79,7 @@ func TestRehearsalCatches(t *testing.T) {
 	r.phases.run("broken: destroy", func() {
 		stateBefore, err := State(r.ctx, st)
 		require.NoError(t, err)
-		after, _ := r.destroyProd(t, stack)
+		after, _ := r.destroyProd(t, st)
 		err = KeptExactly(ExpectedKept(stateBefore, MustSurvive), after)
 		require.Error(t, err, "an unprotected prod bucket must fail the destroy check")
 		t.Logf("caught: %v", err)

@@ -226,51 +226,51 @@ func (r *rig) prod(t *testing.T) {
 	st, before := r.deploy(t, "prod", stacks.Run)
 	want := ExpectedKept(before, MustSurvive)
 
-	r.phases.run("prod: plain destroy stops at protect", func() {
-		// What the real engine (v3.274.1) does, seen here: a plain `pulumi
-		// destroy` does NOT refuse up front. It deletes what is unprotected
-		// and fails at each protected resource it reaches ("cannot be deleted
-		// because it is protected"). Without --continue-on-error how far it
-		// gets depends on step scheduling, so this checks only what holds on
-		// every run: it fails, only protected resources of the kept set are
-		// refused, none of the kept set reaches a provider's Delete.
+	keep := map[string]Kept{}
+	for _, k := range want {
+		keep[k.URN] = k
+	}
+
+	r.phases.run("prod: pulumi destroy refuses", func() {
+		// The operator's `pulumi destroy` previews first, and the engine
+		// checks protect while it plans: it refuses before anything is
+		// deleted, naming each protected resource it would have to delete.
 		r.eng.Providers.Reset()
-		var log bytes.Buffer
-		_, err := st.Destroy(r.ctx, optdestroy.ProgressStreams(&log), optdestroy.ErrorProgressStreams(&log))
-		require.Error(t, err, "a plain prod destroy must fail at the protected resources")
-		refused := refusedURNs(err.Error())
-		t.Logf("engine refused %d protected resources", len(refused))
-		require.NotEmpty(t, refused, "the refusal names no protected resource:\n%s", err)
-		keep := map[string]Kept{}
-		for _, k := range want {
-			keep[k.URN] = k
-		}
-		for _, u := range refused {
-			k, ok := keep[u]
-			assert.True(t, ok && k.Rule, "the engine refused %s, which is not data or a guard of data", u)
-		}
+		_, err := r.eng.CLI(r.ctx, "destroy", "--yes", "--non-interactive", "--stack", "prod")
+		require.Error(t, err, "a plain prod destroy must refuse: protected resources")
+		r.assertRefused(t, err, keep)
 		for _, c := range r.eng.Providers.Calls() {
-			_, kept := keep[c.URN]
-			assert.False(t, c.Method == "Delete" && kept, "a plain prod destroy deleted %s", c.URN)
+			assert.NotEqual(t, "Delete", c.Method, "pulumi destroy deleted %s %s before refusing", c.Type, c.Name)
 		}
 		after, err := State(r.ctx, st)
 		require.NoError(t, err)
-		left := map[string]bool{}
-		for _, res := range CloudResources(after) {
-			left[string(res.URN)] = true
-		}
-		for _, k := range want {
-			assert.True(t, left[k.URN], "a plain prod destroy removed %s %s from the state", k.Type, k.Name)
-		}
+		assert.Equal(t, names(CloudResources(before)), names(CloudResources(after)), "pulumi destroy changed the state before refusing")
 	})
 
 	r.phases.run("prod: destroy --exclude-protected", func() {
-		after, err := r.destroyProd(t, "prod")
-		require.NoError(t, err, "the operator's prod teardown, destroy --exclude-protected, must finish")
+		// The operator's prod teardown (README, security section).
+		r.eng.Providers.Reset()
+		_, err := r.eng.CLI(r.ctx, "destroy", "--exclude-protected", "--yes", "--non-interactive", "--stack", "prod")
+		require.NoError(t, err, "destroy --exclude-protected must run to the end")
+		after, err := State(r.ctx, st)
+		require.NoError(t, err)
 		require.NoError(t, KeptExactly(want, after))
 		for _, k := range want {
 			t.Logf("kept %s %s: %s", k.Type, k.Name, k.Why)
 		}
+	})
+
+	r.phases.run("prod: up, automation destroy", func() {
+		require.Empty(t, typeOpsExcept(t, r.up(t, st), "create"), "the up after a partial destroy only recreates")
+		// The Automation API's Destroy runs `destroy --skip-preview`: with
+		// no preview the engine does NOT refuse up front; it deletes what is
+		// unprotected and fails at each protected resource it reaches. With
+		// --continue-on-error the end state is deterministic: exactly the
+		// kept set (a tool driving destroy this way still keeps the data).
+		after, err := r.destroyProd(t, st)
+		require.Error(t, err, "an automation destroy of prod must fail at the protected resources")
+		r.assertRefused(t, err, keep)
+		require.NoError(t, KeptExactly(want, after))
 	})
 
 	r.phases.run("prod: unprotect + destroy retains", func() {
@@ -318,17 +318,43 @@ func refusedURNs(msg string) []string {
 	return out
 }
 
-// destroyProd runs the operator's prod teardown, `pulumi destroy
-// --exclude-protected` (the Automation API has no option for it), and
-// returns what is left. The CLI needs no program for a destroy.
-func (r *rig) destroyProd(t *testing.T, stack string) ([]apitype.ResourceV3, error) {
+// assertRefused checks the engine's refusal: it names protected resources,
+// each one of the kept set the rule names itself.
+func (r *rig) assertRefused(t *testing.T, err error, keep map[string]Kept) {
+	t.Helper()
+	refused := refusedURNs(err.Error())
+	t.Logf("engine refused %d protected resources", len(refused))
+	require.NotEmpty(t, refused, "the refusal names no protected resource:\n%s", err)
+	for _, u := range refused {
+		k, ok := keep[u]
+		assert.True(t, ok && k.Rule, "the engine refused %s, which is not data or a guard of data", u)
+	}
+	for _, c := range r.eng.Providers.Calls() {
+		_, kept := keep[c.URN]
+		assert.False(t, c.Method == "Delete" && kept, "destroy deleted %s, which must survive", c.URN)
+	}
+}
+
+// destroyProd destroys through the Automation API with --continue-on-error,
+// so everything that can go goes, and returns what is left and the error.
+func (r *rig) destroyProd(t *testing.T, st auto.Stack) ([]apitype.ResourceV3, error) {
 	r.eng.Providers.Reset()
-	_, destroyErr := r.eng.CLI(r.ctx, "destroy", "--exclude-protected", "--yes", "--non-interactive", "--skip-preview", "--stack", stack)
-	st, err := auto.SelectStackInlineSource(r.ctx, stack, Project, nil, auto.WorkDir(r.eng.Dir), auto.EnvVars(r.eng.Vars))
-	require.NoError(t, err)
+	var log bytes.Buffer
+	_, destroyErr := st.Destroy(r.ctx, optdestroy.ContinueOnError(), optdestroy.ProgressStreams(&log), optdestroy.ErrorProgressStreams(&log))
 	after, err := State(r.ctx, st)
 	require.NoError(t, err)
 	return after, destroyErr
+}
+
+// typeOpsExcept lists the changes whose op is not op.
+func typeOpsExcept(t *testing.T, steps []Step, op string) []string {
+	var out []string
+	for _, s := range Changes(steps) {
+		if s.Op != op {
+			out = append(out, s.String())
+		}
+	}
+	return out
 }
 
 // smokeDev runs the operator's command, `smoke -stack dev`, built from
