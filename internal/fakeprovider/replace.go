@@ -50,8 +50,15 @@ var replaceOn = map[string][]string{
 	"aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": {"securityGroupId"},
 	"aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule":   {"securityGroupId"},
 	"aws:ec2/instance:Instance":                                 {"ami", "availabilityZone", "subnetId", "keyName", "privateIp", "associatePublicIpAddress", "instanceMarketOptions", "placementGroup"},
-	"aws:lambda/function:Function":                              {"name", "packageType"},
-	"aws:lambda/functionUrl:FunctionUrl":                        {"functionName", "qualifier"},
+	"aws:ec2/eip:Eip":                                           {"address", "domain", "ipamPoolId", "networkBorderGroup", "publicIpv4Pool"},
+	// A record is keyed by zone and name; its type, records and alias update.
+	"aws:route53/record:Record": {"name", "zoneId"},
+	"aws:acm/certificate:Certificate": {"domainName", "subjectAlternativeNames", "validationMethod", "keyAlgorithm",
+		"certificateAuthorityArn", "validationOptions"},
+	// No update in the Terraform resource: every argument replaces.
+	"aws:acm/certificateValidation:CertificateValidation": {"certificateArn", "validationRecordFqdns"},
+	"aws:lambda/function:Function":                        {"name", "packageType"},
+	"aws:lambda/functionUrl:FunctionUrl":                  {"functionName", "qualifier"},
 	// No update in the Terraform resource: every argument replaces.
 	"aws:lambda/permission:Permission": {"action", "functionName", "principal", "sourceArn", "sourceAccount", "statementId",
 		"statementIdPrefix", "qualifier", "eventSourceToken", "functionUrlAuthType", "principalOrgId"},
