@@ -13,6 +13,8 @@ package fakeprovider
 // list is kept by hand from those docs. Keep it to the properties the program
 // sets; a type or property missing here updates in place, so a gap
 // under-reports replacements rather than inventing them.
+// Checked against the Terraform sources' ForceNew for route53 record, ACM
+// certificate, EIP and metric alarm; the rest from the registry docs.
 // docker:index/image:Image (pulumi-docker v4, a native provider) rebuilds
 // and pushes in place: it never replaces on the inputs the program sets.
 var replaceOn = map[string][]string{
@@ -50,8 +52,20 @@ var replaceOn = map[string][]string{
 	"aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": {"securityGroupId"},
 	"aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule":   {"securityGroupId"},
 	"aws:ec2/instance:Instance":                                 {"ami", "availabilityZone", "subnetId", "keyName", "privateIp", "associatePublicIpAddress", "instanceMarketOptions", "placementGroup"},
-	"aws:lambda/function:Function":                              {"name", "packageType"},
-	"aws:lambda/functionUrl:FunctionUrl":                        {"functionName", "qualifier"},
+	"aws:ec2/eip:Eip":                                           {"address", "domain", "ipamPoolId", "networkBorderGroup", "publicIpv4Pool"},
+	// A record is keyed by zone and name; its type, records and alias update.
+	"aws:route53/record:Record": {"name", "zoneId"},
+	"aws:acm/certificate:Certificate": {"domainName", "subjectAlternativeNames", "validationMethod", "keyAlgorithm",
+		"certificateAuthorityArn", "validationOptions"},
+	// No update in the Terraform resource: every argument replaces.
+	"aws:acm/certificateValidation:CertificateValidation": {"certificateArn", "validationRecordFqdns"},
+	"aws:lb/listenerRule:ListenerRule":                    {"listenerArn"},
+	"aws:sns/topic:Topic":                                 {"name", "namePrefix", "fifoTopic"},
+	"aws:sns/topicPolicy:TopicPolicy":                     {"arn"},
+	"aws:budgets/budget:Budget":                           {"name", "namePrefix", "accountId"},
+	"aws:cloudwatch/metricAlarm:MetricAlarm":              {"name"},
+	"aws:lambda/function:Function":                        {"name", "packageType"},
+	"aws:lambda/functionUrl:FunctionUrl":                  {"functionName", "qualifier"},
 	// No update in the Terraform resource: every argument replaces.
 	"aws:lambda/permission:Permission": {"action", "functionName", "principal", "sourceArn", "sourceAccount", "statementId",
 		"statementIdPrefix", "qualifier", "eventSourceToken", "functionUrlAuthType", "principalOrgId"},
@@ -65,15 +79,19 @@ var replaceOn = map[string][]string{
 	"aws:imagebuilder/image:Image": {"imageRecipeArn", "infrastructureConfigurationArn", "distributionConfigurationArn",
 		"enhancedImageMetadataEnabled", "imageTestsConfiguration", "containerRecipeArn", "imageScanningConfiguration", "workflows", "executionRole"},
 
-	"gcp:projects/service:Service":                      {"service", "project"},
-	"gcp:serviceaccount/account:Account":                {"accountId", "project"},
-	"gcp:secretmanager/secret:Secret":                   {"secretId", "project", "replication"},
-	"gcp:secretmanager/secretVersion:SecretVersion":     {"secret", "secretData"},
-	"gcp:secretmanager/secretIamMember:SecretIamMember": {"secretId", "project", "role", "member", "condition"},
-	"gcp:cloudrunv2/service:Service":                    {"name", "location", "project"},
-	"gcp:cloudrunv2/serviceIamMember:ServiceIamMember":  {"name", "location", "project", "role", "member", "condition"},
-	"gcp:projects/iAMMember:IAMMember":                  {"project", "role", "member", "condition"},
-	"gcp:artifactregistry/repository:Repository":        {"repositoryId", "location", "format", "project", "mode", "kmsKeyName"},
+	"gcp:projects/service:Service":                       {"service", "project"},
+	"gcp:serviceaccount/account:Account":                 {"accountId", "project"},
+	"gcp:secretmanager/secret:Secret":                    {"secretId", "project", "replication"},
+	"gcp:secretmanager/secretVersion:SecretVersion":      {"secret", "secretData"},
+	"gcp:secretmanager/secretIamMember:SecretIamMember":  {"secretId", "project", "role", "member", "condition"},
+	"gcp:cloudrunv2/service:Service":                     {"name", "location", "project"},
+	"gcp:cloudrunv2/serviceIamMember:ServiceIamMember":   {"name", "location", "project", "role", "member", "condition"},
+	"gcp:storage/bucket:Bucket":                          {"name", "location", "project", "hierarchicalNamespace"},
+	"gcp:storage/bucketIAMMember:BucketIAMMember":        {"bucket", "role", "member", "condition"},
+	"gcp:monitoring/alertPolicy:AlertPolicy":             {"project"},
+	"gcp:monitoring/uptimeCheckConfig:UptimeCheckConfig": {"project", "monitoredResource", "resourceGroup", "checkerType"},
+	"gcp:projects/iAMMember:IAMMember":                   {"project", "role", "member", "condition"},
+	"gcp:artifactregistry/repository:Repository":         {"repositoryId", "location", "format", "project", "mode", "kmsKeyName"},
 }
 
 // ReplaceOn returns the properties of typ whose change replaces it.

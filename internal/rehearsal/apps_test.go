@@ -15,6 +15,11 @@ import (
 	"github.com/sgraph-ai/sgraph-send-infra/stacks"
 )
 
+// devToken is dev's upload token and the fake apps': lowercase, since the
+// program refuses a token with capitals at load (the app's UI lower-cases
+// what a person types), unlike smoketest.Token.
+const devToken = "upload-secret-rehearsal-dev-4e1b"
+
 // swappable serves one fake app and can be switched to a broken variant.
 type swappable struct{ h atomic.Pointer[http.Handler] }
 
@@ -37,14 +42,14 @@ type fakeApps struct {
 }
 
 func startApps(t *testing.T) *fakeApps {
-	a := &fakeApps{publicApp: newSwappable(smoketest.NewApp(outputs.UserAPI, smoketest.Faults{}).WithToken())}
+	a := &fakeApps{publicApp: newSwappable(smoketest.NewApp(outputs.UserAPI, smoketest.Faults{}).WithTokenValue(devToken))}
 	// The key header the program configures the real app with.
 	admin := smoketest.NewApp(outputs.AdminAPI, smoketest.Faults{}).WithKey(stacks.DefaultContract().AdminKeyHeader, smoketest.Key)
 	a.admin = httptest.NewServer(smoketest.IAMFront(admin, smoketest.Creds, smoketest.Region))
 	a.public = httptest.NewServer(a.publicApp)
-	a.fargate = httptest.NewServer(smoketest.NewApp(outputs.ContainerApp, smoketest.Faults{}).WithToken())
-	a.ec2 = httptest.NewTLSServer(smoketest.NewApp(outputs.ContainerApp, smoketest.Faults{}).WithToken())
-	a.cloudRun = httptest.NewServer(smoketest.NewApp(outputs.ContainerApp, smoketest.Faults{}).WithToken())
+	a.fargate = httptest.NewServer(smoketest.NewApp(outputs.ContainerApp, smoketest.Faults{}).WithTokenValue(devToken))
+	a.ec2 = httptest.NewTLSServer(smoketest.NewApp(outputs.ContainerApp, smoketest.Faults{}).WithTokenValue(devToken))
+	a.cloudRun = httptest.NewServer(smoketest.NewApp(outputs.ContainerApp, smoketest.Faults{}).WithTokenValue(devToken))
 	t.Cleanup(func() {
 		for _, s := range []*httptest.Server{a.admin, a.public, a.fargate, a.ec2, a.cloudRun} {
 			s.Close()

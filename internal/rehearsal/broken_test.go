@@ -80,7 +80,7 @@ func TestRehearsalCatches(t *testing.T) {
 		stateBefore, err := State(r.ctx, st)
 		require.NoError(t, err)
 		after, _ := r.destroyProd(t, st)
-		err = KeptExactly(ExpectedKept(stateBefore, ruleNow()), after)
+		err = KeptExactly(ExpectedKept(stateBefore, MustSurvive), after)
 		require.Error(t, err, "an unprotected prod bucket must fail the destroy check")
 		t.Logf("caught: %v", err)
 		assert.Regexp(t, `aws:s3/bucketV2:BucketV2 \S+.*(must survive|not protected)`, err.Error())

@@ -2,7 +2,7 @@
 // engine, offline: the CLI the Automation API drives, a file backend with
 // passphrase secrets, copies of the real Pulumi.yaml and stack files, and
 // the fake providers of internal/fakeprovider attached through
-// PULUMI_DEBUG_PROVIDERS. Its checks (checks.go) return errors naming the
+// PULUMI_DEBUG_PROVIDERS. Its checks (state.go, steps.go, protected.go) return errors naming the
 // resource, property or secret at fault, so the test can prove each one
 // catches its violation.
 package rehearsal

@@ -19,6 +19,10 @@ var MustSurvive = map[string]string{
 	// Cloud Run keeps transfers in the instance's memory (no GCS mode in the app).
 	"gcp:cloudrunv2/service:Service": "data: transfers in flight live in the service's instance",
 
+	"gcp:artifactregistry/repository:Repository": "data: the images Cloud Run runs and rolls back to",
+	"gcp:storage/bucket:Bucket":                  "data: the transfers (GCS storage)",
+
+	"aws:ecr/lifecyclePolicy:LifecyclePolicy":                                                    "guards the data: which images are kept for rollback",
 	"aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock":                                     "guards the data: no public access",
 	"aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2": "guards the data: encryption at rest",
 	"aws:s3/bucketPolicy:BucketPolicy":                                                           "guards the data: TLS only",

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -35,7 +36,7 @@ const budget = 6 * time.Minute
 // Secrets per stack. Dev's are the fake apps' own key and token, so the smoke
 // harness, reading them back through the CLI, authenticates for real.
 var secretsFor = map[string]map[string]string{
-	"dev":  {"adminApiKey": smoketest.Key, "uploadToken": smoketest.Token},
+	"dev":  {"adminApiKey": smoketest.Key, "uploadToken": devToken},
 	"prod": {"adminApiKey": "prod-admin-key-rehearsal-7f3a9c", "uploadToken": "prod-upload-token-rehearsal-51d0e2"},
 }
 
@@ -51,8 +52,8 @@ func (p *phases) run(name string, f func()) {
 	start := time.Now()
 	f()
 	d := time.Since(start).Round(time.Millisecond)
-	p.t.Logf("phase %-28s %8s", name, d)
-	p.rows = append(p.rows, fmt.Sprintf("%-28s %8s", name, d))
+	p.t.Logf("phase %-36s %8s", name, d)
+	p.rows = append(p.rows, fmt.Sprintf("%-36s %8s", name, d))
 }
 
 // summary logs the phase times and appends them to $REHEARSAL_TIMES when
@@ -105,6 +106,11 @@ func newRig(t *testing.T) *rig {
 	r.eng, err = Start(root, t.TempDir(), fakeprovider.Options{Rewrite: r.apps.rewrite})
 	require.NoError(t, err)
 	t.Cleanup(r.eng.Close)
+	// An inline program runs in this process, and the Automation API leaves
+	// ctx.RootDirectory() empty for it (auto/stack.go builds RunInfo without
+	// it), so the program resolves docker/ against the working directory, as
+	// the Go language host's cwd (the project folder) does for an operator.
+	t.Chdir(r.eng.Dir)
 	return r
 }
 
@@ -216,64 +222,58 @@ func (r *rig) dev(t *testing.T) {
 	})
 }
 
-// awaitingSecurityIssue are MustSurvive's types prod does not protect yet:
-// the security issue makes the bucket's guard rails, the ECR repository and
-// the log groups survive destroy. The test asserts the gap is exactly this
-// (so it fails once they are protected: then empty this list).
-var awaitingSecurityIssue = []string{
-	"aws:ecr/repository:Repository",
-	"aws:cloudwatch/logGroup:LogGroup",
-	"aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
-	"aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
-	"aws:s3/bucketPolicy:BucketPolicy",
-	"aws:s3/bucketOwnershipControls:BucketOwnershipControls",
-	"aws:s3/bucketVersioningV2:BucketVersioningV2",
-	"aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2",
-}
-
-// ruleNow is MustSurvive without the types awaiting the security issue.
-func ruleNow() map[string]string {
-	rule := map[string]string{}
-	for typ, why := range MustSurvive {
-		if !contains(awaitingSecurityIssue, typ) {
-			rule[typ] = why
-		}
-	}
-	return rule
-}
-
 func (r *rig) prod(t *testing.T) {
 	st, before := r.deploy(t, "prod", stacks.Run)
-	want := ExpectedKept(before, ruleNow())
-	r.phases.run("prod: destroy keeps the data", func() {
-		after, destroyErr := r.destroyProd(t, st)
-		require.Error(t, destroyErr, "prod destroy must stop at protected resources")
-		require.NoError(t, KeptExactly(want, after))
-		for _, k := range want {
-			if k.Rule {
-				// The engine's refusal names every protected resource it kept.
-				assert.Contains(t, destroyErr.Error(), k.URN, "destroy does not say why it kept %s", k.Name)
-			}
-			t.Logf("kept %s %s: %s", k.Type, k.Name, k.Why)
+	want := ExpectedKept(before, MustSurvive)
+
+	keep := map[string]Kept{}
+	for _, k := range want {
+		keep[k.URN] = k
+	}
+
+	r.phases.run("prod: pulumi destroy refuses", func() {
+		// The operator's `pulumi destroy` previews first, and the engine
+		// checks protect while it plans: it refuses before anything is
+		// deleted, naming each protected resource it would have to delete.
+		r.eng.Providers.Reset()
+		_, err := r.eng.CLI(r.ctx, "destroy", "--yes", "--non-interactive", "--stack", "prod")
+		require.Error(t, err, "a plain prod destroy must refuse: protected resources")
+		r.assertRefused(t, err, keep)
+		for _, c := range r.eng.Providers.Calls() {
+			assert.NotEqual(t, "Delete", c.Method, "pulumi destroy deleted %s %s before refusing", c.Type, c.Name)
 		}
-		// The full rule still fails, for exactly the awaited types.
-		err := KeptExactly(ExpectedKept(before, MustSurvive), after)
-		if len(awaitingSecurityIssue) == 0 {
-			assert.NoError(t, err)
-			return
-		}
-		require.Error(t, err, "every MustSurvive type survives now: empty awaitingSecurityIssue")
-		for _, line := range strings.Split(err.Error(), "\n")[1:] {
-			ok := false
-			for _, typ := range awaitingSecurityIssue {
-				ok = ok || strings.Contains(line, "deleted "+typ+" ")
-			}
-			assert.True(t, ok, "a gap not awaited from the security issue: %s", line)
-		}
-		t.Logf("awaiting the security issue: %v", err)
+		after, err := State(r.ctx, st)
+		require.NoError(t, err)
+		assert.Equal(t, names(CloudResources(before)), names(CloudResources(after)), "pulumi destroy changed the state before refusing")
 	})
 
-	r.phases.run("prod: unprotect + destroy retains bucket", func() {
+	r.phases.run("prod: destroy --exclude-protected", func() {
+		// The operator's prod teardown (README, security section).
+		r.eng.Providers.Reset()
+		_, err := r.eng.CLI(r.ctx, "destroy", "--exclude-protected", "--yes", "--non-interactive", "--stack", "prod")
+		require.NoError(t, err, "destroy --exclude-protected must run to the end")
+		after, err := State(r.ctx, st)
+		require.NoError(t, err)
+		require.NoError(t, KeptExactly(want, after))
+		for _, k := range want {
+			t.Logf("kept %s %s: %s", k.Type, k.Name, k.Why)
+		}
+	})
+
+	r.phases.run("prod: up, automation destroy", func() {
+		require.Empty(t, typeOpsExcept(t, r.up(t, st), "create"), "the up after a partial destroy only recreates")
+		// The Automation API's Destroy runs `destroy --skip-preview`: with
+		// no preview the engine does NOT refuse up front; it deletes what is
+		// unprotected and fails at each protected resource it reaches. With
+		// --continue-on-error the end state is deterministic: exactly the
+		// kept set (a tool driving destroy this way still keeps the data).
+		after, err := r.destroyProd(t, st)
+		require.Error(t, err, "an automation destroy of prod must fail at the protected resources")
+		r.assertRefused(t, err, keep)
+		require.NoError(t, KeptExactly(want, after))
+	})
+
+	r.phases.run("prod: unprotect + destroy retains", func() {
 		_, err := r.eng.CLI(r.ctx, "state", "unprotect", "--all", "--yes", "--stack", "prod")
 		require.NoError(t, err)
 		r.eng.Providers.Reset()
@@ -282,21 +282,79 @@ func (r *rig) prod(t *testing.T) {
 		after, err := State(r.ctx, st)
 		require.NoError(t, err)
 		assert.Empty(t, names(CloudResources(after)))
+		retained := map[string]bool{}
+		for _, res := range CloudResources(before) {
+			if res.RetainOnDelete {
+				retained[string(res.URN)] = true
+			}
+		}
+		require.NotEmpty(t, retained, "prod retains nothing on delete")
 		for _, c := range r.eng.Providers.Calls() {
 			// retainOnDelete: gone from the state, never deleted in the cloud.
-			assert.False(t, c.Method == "Delete" && c.Type == "aws:s3/bucketV2:BucketV2", "the prod bucket was deleted: %s", c.URN)
+			assert.False(t, c.Method == "Delete" && retained[c.URN], "the retained prod %s was deleted: %s", c.Type, c.URN)
+		}
+		for _, c := range r.eng.Providers.Calls() {
+			if c.Method == "Delete" && c.Type == "aws:s3/bucketV2:BucketV2" {
+				t.Errorf("the prod bucket was deleted: %s", c.URN)
+			}
 		}
 	})
 }
 
-// destroyProd destroys with --continue-on-error, so everything that can go
-// goes, and returns what is left and the engine's refusal.
+// refusedRE matches the engine's refusal of one protected resource.
+var refusedRE = regexp.MustCompile(`resource "(urn:pulumi:[^"]+)" cannot be deleted\s+because it is protected`)
+
+// refusedURNs are the resources the engine refused to delete, each once.
+func refusedURNs(msg string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, m := range refusedRE.FindAllStringSubmatch(msg, -1) {
+		if !seen[m[1]] {
+			seen[m[1]] = true
+			out = append(out, m[1])
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// assertRefused checks the engine's refusal: it names protected resources,
+// each one of the kept set the rule names itself.
+func (r *rig) assertRefused(t *testing.T, err error, keep map[string]Kept) {
+	t.Helper()
+	refused := refusedURNs(err.Error())
+	t.Logf("engine refused %d protected resources", len(refused))
+	require.NotEmpty(t, refused, "the refusal names no protected resource:\n%s", err)
+	for _, u := range refused {
+		k, ok := keep[u]
+		assert.True(t, ok && k.Rule, "the engine refused %s, which is not data or a guard of data", u)
+	}
+	for _, c := range r.eng.Providers.Calls() {
+		_, kept := keep[c.URN]
+		assert.False(t, c.Method == "Delete" && kept, "destroy deleted %s, which must survive", c.URN)
+	}
+}
+
+// destroyProd destroys through the Automation API with --continue-on-error,
+// so everything that can go goes, and returns what is left and the error.
 func (r *rig) destroyProd(t *testing.T, st auto.Stack) ([]apitype.ResourceV3, error) {
+	r.eng.Providers.Reset()
 	var log bytes.Buffer
 	_, destroyErr := st.Destroy(r.ctx, optdestroy.ContinueOnError(), optdestroy.ProgressStreams(&log), optdestroy.ErrorProgressStreams(&log))
 	after, err := State(r.ctx, st)
 	require.NoError(t, err)
 	return after, destroyErr
+}
+
+// typeOpsExcept lists the changes whose op is not op.
+func typeOpsExcept(t *testing.T, steps []Step, op string) []string {
+	var out []string
+	for _, s := range Changes(steps) {
+		if s.Op != op {
+			out = append(out, s.String())
+		}
+	}
+	return out
 }
 
 // smokeDev runs the operator's command, `smoke -stack dev`, built from
@@ -343,8 +401,8 @@ func (r *rig) smokeDev(t *testing.T) {
 	}
 
 	// The same path fails when a deployed app is broken.
-	r.apps.publicApp.set(smoketest.NewApp(outputs.UserAPI, smoketest.Faults{WrongVersion: true}).WithToken())
-	defer r.apps.publicApp.set(smoketest.NewApp(outputs.UserAPI, smoketest.Faults{}).WithToken())
+	r.apps.publicApp.set(smoketest.NewApp(outputs.UserAPI, smoketest.Faults{WrongVersion: true}).WithTokenValue(devToken))
+	defer r.apps.publicApp.set(smoketest.NewApp(outputs.UserAPI, smoketest.Faults{}).WithTokenValue(devToken))
 	code, out2 = run()
 	assert.Equal(t, 1, code, "smoke -stack dev with a broken public app:\n%s", out2)
 	assert.Regexp(t, `(?m)^lambda-public\s+version\s+FAIL`, out2)
