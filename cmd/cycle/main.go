@@ -6,6 +6,7 @@
 // sgraph-send:cycle-image) for promotion.
 //
 //	go run ./cmd/cycle -stack dev
+//	go run ./cmd/cycle -stack dev -browser   # also the user UI in headless Chromium
 //
 // Exit codes: 0 the smoke passed and the stack is scaled down, 1 the smoke failed (or
 // a target went unchecked), 2 usage, refusal (prod) or an operation error, 130
@@ -27,6 +28,7 @@ import (
 	"github.com/sgraph-ai/sgraph-send-infra/internal/pipeline"
 	"github.com/sgraph-ai/sgraph-send-infra/internal/release"
 	"github.com/sgraph-ai/sgraph-send-infra/smoke"
+	"github.com/sgraph-ai/sgraph-send-infra/smoke/browser"
 )
 
 const (
@@ -60,6 +62,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	appVersion := fs.String("app-version", "", "run this sgraph-ai-app-send version for this cycle only (post-publish), e.g. 0.27.7")
 	junit := fs.String("junit", "", "also write the smoke report as JUnit XML to this file")
 	wait := fs.Duration("wait", 20*time.Minute, "how long targets may take to answer after up (an EC2 boot installs the app)")
+	var br browser.Flags
+	br.Register(fs)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitPassed
@@ -67,7 +71,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitError
 	}
 	if *stack == "" || fs.NArg() > 0 {
-		fmt.Fprintln(stderr, "usage: cycle -stack NAME [-app-version X.Y.Z] [-junit FILE]")
+		fmt.Fprintln(stderr, "usage: cycle -stack NAME [-app-version X.Y.Z] [-junit FILE] [-browser]")
 		return exitError
 	}
 	if *appVersion != "" {
@@ -87,7 +91,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	c := &pipeline.Cycle{
 		Stack: st, AppVersion: *appVersion, Log: stderr,
-		Smoke: pipeline.InProcessSmoke(stdout),
+		Smoke: pipeline.InProcessSmokeThen(stdout, journey(&br, *junit)),
 		Ready: ready(*wait),
 	}
 	s := c.Run(ctx)
@@ -106,6 +110,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitFailed
 	}
 	return exitPassed
+}
+
+// journey runs the browser journey inside the smoke step (everything is still up
+// then: after the cycle, Fargate is at 0 and EC2 gone); nil without -browser.
+func journey(br *browser.Flags, junit string) pipeline.AfterChecks {
+	if !br.On {
+		return nil
+	}
+	return func(ctx context.Context, o *smoke.Outputs, targets []string, rep *smoke.Report, row func(smoke.Result)) {
+		br.Journey(ctx, o, targets, junit, rep, row)
+	}
 }
 
 func writeJUnit(path string, rep *smoke.Report) error {

@@ -19,8 +19,14 @@ import (
 
 // fakeDev is dev in memory, its Fargate and EC2 served by fake apps on 127.0.0.1.
 func fakeDev(t *testing.T, ec2 smoketest.Faults) *pipeline.FakeStack {
-	fg := httptest.NewServer(smoketest.NewApp(outputs.ContainerApp, smoketest.Faults{}).WithToken())
-	vm := httptest.NewTLSServer(smoketest.NewApp(outputs.ContainerApp, ec2).WithToken())
+	return fakeDevPages(t, ec2, smoketest.PageFaults{}, smoketest.Token)
+}
+
+// fakeDevPages is fakeDev whose targets also serve the fixture UI pages, broken as pf
+// says, behind token tok (the real UI refuses a token with capitals).
+func fakeDevPages(t *testing.T, ec2 smoketest.Faults, pf smoketest.PageFaults, tok string) *pipeline.FakeStack {
+	fg := httptest.NewServer(smoketest.NewPages(smoketest.NewApp(outputs.ContainerApp, smoketest.Faults{}).WithTokenValue(tok), pf))
+	vm := httptest.NewTLSServer(smoketest.NewPages(smoketest.NewApp(outputs.ContainerApp, ec2).WithTokenValue(tok), pf))
 	t.Cleanup(func() { fg.Close(); vm.Close() })
 	return &pipeline.FakeStack{
 		StackName: "dev",
@@ -29,7 +35,7 @@ func fakeDev(t *testing.T, ec2 smoketest.Faults) *pipeline.FakeStack {
 			str := func(v string) smoke.Value { return smoke.Value{Value: v} }
 			raw := smoke.RawOutputs{
 				outputs.Stack: str("dev"), outputs.AppVersion: str("0.27.6"), outputs.AwsRegion: str("eu-west-2"),
-				outputs.UploadTokenHeader: str(smoketest.TokenHeader), outputs.UploadToken: {Value: smoketest.Token, Secret: true},
+				outputs.UploadTokenHeader: str(smoketest.TokenHeader), outputs.UploadToken: {Value: tok, Secret: true},
 				outputs.ImageRef:   str("r.example/app@sha256:" + strings.Repeat("a", 64)),
 				outputs.FargateURL: str(fg.URL), outputs.FargateClusterName: str("c"), outputs.FargateServiceName: str("s"),
 			}

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/sgraph-ai/sgraph-send-infra/smoke"
+	"github.com/sgraph-ai/sgraph-send-infra/smoke/browser"
 	"github.com/sgraph-ai/sgraph-send-infra/smoke/stacksource"
 )
 
@@ -59,7 +60,7 @@ type options struct {
 	attempts                           int
 	origin, expectVersion              string
 	payload                            int
-	browser                            browserFlags
+	browser                            browser.Flags
 }
 
 func parseFlags(args []string, stderr io.Writer) (*options, error) {
@@ -83,7 +84,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&o.origin, "origin", def.Origin, "Origin sent in CORS preflights")
 	fs.StringVar(&o.expectVersion, "expect-version", "", "app version to expect instead of the appVersion output")
 	fs.IntVar(&o.payload, "payload-bytes", def.PayloadBytes, "size of the round-trip upload")
-	o.browser.register(fs)
+	o.browser.Register(fs)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: smoke (-stack NAME | -outputs FILE|-) [-target NAME]... [-json] [-junit FILE] [-browser]")
 		fs.PrintDefaults()
@@ -168,7 +169,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "smoke:", err)
 		return exitUsage
 	}
-	o.browser.runBrowser(ctx, outs, o.targets, o.junit, rep, table.Row)
+	o.browser.Journey(ctx, outs, o.targets, o.junit, rep, table.Row)
 	table.Summary(rep)
 
 	code := exitOK

@@ -14,8 +14,18 @@ type SmokeFunc func(ctx context.Context, raw smoke.RawOutputs, targets []string)
 // ReadyFunc waits until the selected targets answer.
 type ReadyFunc func(ctx context.Context, raw smoke.RawOutputs, targets []string) error
 
+// AfterChecks runs more checks once the HTTP checks are done, while every target is
+// still up (the browser journey): it appends its results to rep and streams each to row.
+type AfterChecks func(ctx context.Context, o *smoke.Outputs, targets []string, rep *smoke.Report, row func(smoke.Result))
+
 // InProcessSmoke is the harness itself, in this process, rows streamed to w.
 func InProcessSmoke(w io.Writer, opts ...smoke.Option) SmokeFunc {
+	return InProcessSmokeThen(w, nil, opts...)
+}
+
+// InProcessSmokeThen is InProcessSmoke followed by after (when not nil), before the
+// summary, so after's rows count in the report and its verdict.
+func InProcessSmokeThen(w io.Writer, after AfterChecks, opts ...smoke.Option) SmokeFunc {
 	return func(ctx context.Context, raw smoke.RawOutputs, targets []string) (*smoke.Report, error) {
 		o, err := smoke.Parse(raw)
 		if err != nil {
@@ -26,6 +36,9 @@ func InProcessSmoke(w io.Writer, opts ...smoke.Option) SmokeFunc {
 		rep, err := smoke.Run(ctx, o, all...)
 		if err != nil {
 			return nil, err
+		}
+		if after != nil {
+			after(ctx, o, targets, rep, table.Row)
 		}
 		table.Summary(rep)
 		return rep, nil
