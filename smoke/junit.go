@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"os"
 )
 
 // JUnit XML, the shape CI systems (GitHub Actions reporters, GitLab,
@@ -108,4 +109,18 @@ func WriteJSON(w io.Writer, rep *Report) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(rep)
+}
+
+// WriteJUnitFile writes the report's JUnit XML to path, for the commands'
+// -junit flags.
+func WriteJUnitFile(path string, rep *Report) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := WriteJUnit(f, rep); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }

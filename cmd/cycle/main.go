@@ -97,7 +97,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	s := c.Run(ctx)
 	s.Print(stdout)
 	if *junit != "" && s.Report != nil {
-		if err := writeJUnit(*junit, s.Report); err != nil {
+		if err := smoke.WriteJUnitFile(*junit, s.Report); err != nil {
 			fmt.Fprintln(stderr, "cycle: writing JUnit:", err)
 		}
 	}
@@ -121,16 +121,4 @@ func journey(br *browser.Flags, junit string) pipeline.AfterChecks {
 	return func(ctx context.Context, o *smoke.Outputs, targets []string, rep *smoke.Report, row func(smoke.Result)) {
 		br.Journey(ctx, o, targets, junit, rep, row)
 	}
-}
-
-func writeJUnit(path string, rep *smoke.Report) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	if err := smoke.WriteJUnit(f, rep); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
 }

@@ -97,7 +97,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitRefused
 	}
 	if *junit != "" && len(s.Reports) > 0 {
-		if err := writeJUnit(*junit, s.Reports[len(s.Reports)-1]); err != nil {
+		if err := smoke.WriteJUnitFile(*junit, s.Reports[len(s.Reports)-1]); err != nil {
 			fmt.Fprintln(stderr, "release: writing JUnit:", err)
 		}
 	}
@@ -118,16 +118,4 @@ func isSet(fs *flag.FlagSet, name string) bool {
 	set := false
 	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
 	return set
-}
-
-func writeJUnit(path string, rep *smoke.Report) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	if err := smoke.WriteJUnit(f, rep); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
 }

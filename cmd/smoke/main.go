@@ -183,22 +183,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 	}
 	if o.junit != "" {
-		if err := writeJUnitFile(o.junit, rep); err != nil {
+		if err := smoke.WriteJUnitFile(o.junit, rep); err != nil {
 			fmt.Fprintln(stderr, "smoke: writing JUnit:", err)
 			code = max(code, exitFailed)
 		}
 	}
 	return code
-}
-
-func writeJUnitFile(path string, rep *smoke.Report) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	if err := smoke.WriteJUnit(f, rep); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
 }
