@@ -51,8 +51,8 @@ func newNetwork(ctx *pulumi.Context, name string, a *ServiceArgs, parent pulumi.
 	return n, nil
 }
 
-// securityGroups: the ALB accepts the web from anywhere on 80 (and 443 with a
-// certificate) and talks only to the tasks; the tasks accept only the ALB, on
+// securityGroups: the ALB accepts the web from anywhere on 80 (and 443 when it
+// serves HTTPS) and talks only to the tasks; the tasks accept only the ALB, on
 // the app port, and may reach only HTTPS outbound (ECR, S3, SSM, logs). Rules
 // are separate resources, never inline, so each one is its own diffable,
 // taggable resource and policies can read them one by one.
@@ -75,8 +75,11 @@ func (n *network) securityGroups(ctx *pulumi.Context, name string, a *ServiceArg
 		return err
 	}
 
-	webPorts := []int{80} // HTTP: serves in dev, redirects to HTTPS with a certificate
-	if a.CertificateArn != "" {
+	// HTTP: serves in dev, redirects to HTTPS with a certificate. 443 opens
+	// whenever a 443 listener exists (a brought certificate or a managed
+	// domain): a listener behind a closed security group times out.
+	webPorts := []int{80}
+	if a.servesHTTPS() {
 		webPorts = append(webPorts, 443)
 	}
 	for _, port := range webPorts {
