@@ -5,7 +5,8 @@
 //	go run ./cmd/plan -stack dev
 //	go run ./cmd/plan -stack prod -json
 //
-// Exit codes: 0 the program ran and every policy passed, 1 a policy failed,
+// Exit codes: 0 the program ran, every policy passed and every endpoint is
+// reachable (internal/reachability), 1 a policy failed or a path is broken,
 // 2 a config or program error (or bad usage).
 package main
 
@@ -20,12 +21,18 @@ import (
 	"github.com/sgraph-ai/sgraph-send-infra/internal/bench"
 	"github.com/sgraph-ai/sgraph-send-infra/internal/plan"
 	"github.com/sgraph-ai/sgraph-send-infra/internal/policy"
+	"github.com/sgraph-ai/sgraph-send-infra/internal/reachability"
 )
 
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
 
 // rules is every policy; tests swap it to prove a failing policy exits 1.
 var rules = policy.All
+
+// reach proves every endpoint's path; tests swap it to prove a broken path exits 1.
+var reach = func(r *bench.Result) reachability.Report {
+	return reachability.Check(reachability.FromBench(r))
+}
 
 func run(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("plan", flag.ContinueOnError)
@@ -46,6 +53,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	doc := plan.Build(r, policy.Evaluate(r, rules()...))
+	rep := reach(r)
+	doc.Reachability = &rep
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")

@@ -11,6 +11,7 @@ import (
 	"github.com/sgraph-ai/sgraph-send-infra/internal/bench"
 	"github.com/sgraph-ai/sgraph-send-infra/internal/cost"
 	"github.com/sgraph-ai/sgraph-send-infra/internal/policy"
+	"github.com/sgraph-ai/sgraph-send-infra/internal/reachability"
 )
 
 // Document is the stable JSON contract of `cmd/plan -json`. Add fields only;
@@ -24,6 +25,8 @@ type Document struct {
 	// Cost is the monthly estimate (cost.go); CostError says why there is none.
 	Cost      *cost.Estimate `json:"cost,omitempty"`
 	CostError string         `json:"costError,omitempty"`
+	// Reachability is every endpoint's path, hop by hop (internal/reachability).
+	Reachability *reachability.Report `json:"reachability,omitempty"`
 }
 
 // Resource is one resource of the plan.
@@ -87,5 +90,7 @@ func Build(r *bench.Result, findings []policy.Finding) Document {
 	return doc
 }
 
-// Passed reports whether every policy finding passed.
-func (d Document) Passed() bool { return len(policy.Failed(d.Policies)) == 0 }
+// Passed reports whether every policy finding passed and every path is reachable.
+func (d Document) Passed() bool {
+	return len(policy.Failed(d.Policies)) == 0 && (d.Reachability == nil || len(d.Reachability.Failed()) == 0)
+}

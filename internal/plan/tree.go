@@ -70,6 +70,7 @@ func WriteTree(w io.Writer, d Document) {
 		fmt.Fprintf(w, "  %s %-26s %s: %s\n", verdict, f.Rule, orStack(f.Resource), f.Message)
 	}
 	fmt.Fprintf(w, "\n%d policy findings, %d failed\n", len(d.Policies), failed)
+	writeReachability(w, d)
 	writeCost(w, d)
 }
 
