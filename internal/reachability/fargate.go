@@ -42,7 +42,17 @@ const (
 
 func fargatePaths(g *Graph, key string, u *url.URL) []Path {
 	host := u.Hostname()
-	lb, dns := g.albFor(host)
+	lb, dns := g.albFor(u.Host)
+	if lb == nil {
+		lb, dns = g.albFor(host)
+	}
+	// The rehearsal's fake providers name the load balancer after the
+	// loopback server standing in for it ("127.0.0.1:39099"): the port is
+	// part of that name, and the listener is still the scheme's.
+	named := lb != nil && u.Port() != "" && strings.EqualFold(lb.Str("dnsName"), u.Host)
+	if named {
+		u = &url.URL{Scheme: u.Scheme, Host: host, Path: u.Path}
+	}
 	families := []string{"ipv4"}
 	if lb != nil && strings.HasPrefix(lb.Str("ipAddressType"), "dualstack") {
 		families = append(families, "ipv6")

@@ -165,6 +165,9 @@ func (r *rig) deploy(t *testing.T, stack string, program pulumi.RunFunc) (auto.S
 	})
 	before, err := State(r.ctx, st)
 	require.NoError(t, err)
+	r.phases.run(stack+": reachability", func() {
+		require.NoError(t, Reachable(stack, before, up.Outputs), "reachability over the engine's state of %s", stack)
+	})
 	return st, before
 }
 
