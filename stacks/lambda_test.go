@@ -185,14 +185,18 @@ func TestLambdaPair(t *testing.T) {
 					}
 					lgArn := lg.State["arn"].StringValue()
 					arn := bucketArn.Value.(string)
-					assert.Equal(t, map[string][]string{
+					want := map[string][]string{
 						"logs:CreateLogStream": {lgArn + ":*"},
 						"logs:PutLogEvents":    {lgArn + ":*"},
 						"s3:GetObject":         {arn + "/*"},
 						"s3:PutObject":         {arn + "/*"},
-						"s3:DeleteObject":      {arn + "/*"},
 						"s3:ListBucket":        {arn},
-					}, grants, "own log streams and bucket objects, nothing else")
+					}
+					if role.auth == "AWS_IAM" {
+						// The admin API's s3 calls are not recorded yet (internal/iamcheck).
+						want["s3:DeleteObject"] = []string{arn + "/*"}
+					}
+					assert.Equal(t, want, grants, "own log streams and bucket objects, nothing else")
 
 					// Outputs.
 					u, ok := r.Output(role.outURL)

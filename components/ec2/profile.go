@@ -92,7 +92,7 @@ func serverPolicy(bucketArn, roleArn string, paramArns []string, region, tlsPara
 		{
 			"Sid":      "TransferObjects",
 			"Effect":   "Allow",
-			"Action":   []string{"s3:GetObject", "s3:PutObject", "s3:DeleteObject"},
+			"Action":   []string{"s3:GetObject", "s3:PutObject"}, // recorded calls; no deletes
 			"Resource": bucketArn + "/*",
 		},
 		{

@@ -110,7 +110,9 @@ func newRoles(ctx *pulumi.Context, name string, a *ServiceArgs, secrets []secret
 		Role: r.task.ID(),
 		Policy: a.BucketArn.ToStringOutput().ApplyT(func(bucket string) (string, error) {
 			return policyJSON(
-				statement{Sid: "Objects", Actions: []string{"s3:GetObject", "s3:PutObject", "s3:DeleteObject"}, Resources: []string{bucket + "/*"}},
+				// The app's recorded s3 calls: PutObject, HeadObject and
+				// GetObject (s3:GetObject); it deletes nothing.
+				statement{Sid: "Objects", Actions: []string{"s3:GetObject", "s3:PutObject"}, Resources: []string{bucket + "/*"}},
 				// ListBucket: the app lists transfer keys, and without it S3
 				// answers a missing key with 403 instead of 404, which the app
 				// would read as an error instead of "no such transfer".

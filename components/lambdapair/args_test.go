@@ -69,7 +69,7 @@ func TestInvokersOnlyOnIAMURLs(t *testing.T) {
 }
 
 func TestPolicyDocuments(t *testing.T) {
-	doc, err := executionPolicy("arn:aws:logs:eu-west-2:123456789012:log-group:/aws/lambda/f", "arn:aws:s3:::b")
+	doc, err := executionPolicy("arn:aws:logs:eu-west-2:123456789012:log-group:/aws/lambda/f", "arn:aws:s3:::b", false)
 	if err != nil {
 		t.Fatal(err)
 	}

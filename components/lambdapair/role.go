@@ -5,6 +5,8 @@ import (
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/sgraph-ai/sgraph-send-infra/components/appspec"
 )
 
 // policyDoc and statement are an IAM policy document, marshalled to JSON here
@@ -41,15 +43,22 @@ func trustPolicy() (string, error) {
 //   - write its own log streams. We create the log group, so no
 //     logs:CreateLogGroup; "<group arn>:*" is the log-stream scope Lambda
 //     logging needs (stream names are generated per execution environment).
-//   - read, write and delete objects in the environment's bucket. The app
-//     keeps transfers, tokens and users under keys we do not control, so the
-//     scope is the whole bucket, which holds nothing but this app's data.
+//   - read and write objects in the environment's bucket (the real app's
+//     recorded s3 calls: PutObject, HeadObject, GetObject; no deletes). The
+//     app keeps transfers, tokens and users under keys we do not control, so
+//     the scope is the whole bucket, which holds nothing but this app's data.
+//     Only the admin API may also delete: its s3 calls are not recorded yet
+//     (internal/iamcheck lists that as unrecorded, not proven).
 //   - s3:ListBucket on the bucket itself: HeadBucket (the app's "does my bucket
 //     exist" check before it would try to create it) needs it, and without it
 //     S3 answers 403 instead of 404 for a missing object, which turns the
 //     app's "unknown transfer" 404 into a 500. No s3:CreateBucket: we create
 //     the bucket.
-func executionPolicy(logGroupArn, bucketArn string) (string, error) {
+func executionPolicy(logGroupArn, bucketArn string, deletes bool) (string, error) {
+	objects := []string{"s3:GetObject", "s3:PutObject"}
+	if deletes {
+		objects = append(objects, "s3:DeleteObject")
+	}
 	return policyDoc{Version: "2012-10-17", Statement: []statement{
 		{
 			Sid:      "OwnLogStreams",
@@ -60,7 +69,7 @@ func executionPolicy(logGroupArn, bucketArn string) (string, error) {
 		{
 			Sid:      "BucketObjects",
 			Effect:   "Allow",
-			Action:   []string{"s3:GetObject", "s3:PutObject", "s3:DeleteObject"},
+			Action:   objects,
 			Resource: []string{bucketArn + "/*"},
 		},
 		{
@@ -89,7 +98,7 @@ func executionRole(ctx *pulumi.Context, name string, args *FunctionArgs, logGrou
 		return nil, nil, err
 	}
 	doc := pulumi.All(logGroupArn, args.BucketArn).ApplyT(func(v []any) (string, error) {
-		return executionPolicy(v[0].(string), v[1].(string))
+		return executionPolicy(v[0].(string), v[1].(string), args.Runtime.Mode == appspec.AdminAPI)
 	}).(pulumi.StringOutput)
 	policy, err := iam.NewRolePolicy(ctx, name, &iam.RolePolicyArgs{
 		Role:   role.ID(),
