@@ -68,7 +68,7 @@ func (c *Cycle) Run(ctx context.Context) *CycleSummary {
 		return s
 	}
 	up := with(committed, "fargate", "ec2")
-	s.TestUp = Overrides{"targets": up, "fargateDesiredCount": 1}
+	s.TestUp = CycleUp(committed)
 	s.Down = Overrides{"targets": without(committed, "ec2"), "fargateDesiredCount": 0}
 	if c.AppVersion != "" {
 		s.TestUp["appVersion"] = c.AppVersion
@@ -285,4 +285,11 @@ func orNone(xs []string) string {
 		return "none"
 	}
 	return strings.Join(xs, "; ")
+}
+
+// CycleUp is what the test cycle deploys on top of a stack's committed
+// targets: every target up, Fargate with one task. internal/parity compares
+// prod with the dev stack under exactly these overrides.
+func CycleUp(committed []string) Overrides {
+	return Overrides{"targets": with(committed, "fargate", "ec2"), "fargateDesiredCount": 1}
 }

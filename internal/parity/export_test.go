@@ -1,0 +1,4 @@
+package parity
+
+// ParseExceptions exposes the parser to the tests.
+var ParseExceptions = parseExceptions
