@@ -272,7 +272,9 @@ func (g *Graph) targets(t *trace, lb, tg *Node) bool {
 	}
 	t.ok("target group", "target group %s (%s/%d), service %s registers container %s on %d", tg.Name, tg.Str("protocol"), tg.Num("port"), svc.Name, container, cport)
 	if hp := tg.Str("healthCheck.port"); hp != "" && hp != "traffic-port" && num(hp) != cport {
-		return t.fail("health check", "target group %s checks health on %s, the container serves %d: every target is unhealthy", tg.Name, hp, cport)
+		// The ELB guide asks the SGs to pass the health check port both ways
+		// too; the program uses traffic-port, so another port is a mistake.
+		return t.fail("health check", "target group %s checks health on %s, the container serves %d: no SG rule and no listener in the task answer there, every target turns unhealthy", tg.Name, hp, cport)
 	}
 	lbGroups, taskGroups := lb.Strs("securityGroups"), svc.Strs("networkConfiguration.securityGroups")
 	found := ""
