@@ -164,9 +164,6 @@ func (g *Graph) certificate(t *trace, l *Node, host string) bool {
 	for _, v := range g.OfType(tCertOK) {
 		if v.Str("certificateArn") == arn {
 			valid = v
-			if cert == nil {
-				cert = g.byRef(tCert, arn)
-			}
 		}
 	}
 	if cert == nil {
