@@ -476,6 +476,7 @@ func TestFargateListeners(t *testing.T) {
 			assert.Equal(t, "HTTPS", https.Str("protocol"))
 			assert.Equal(t, fgCert, https.Str("certificateArn"))
 			assert.Equal(t, "ELBSecurityPolicy-TLS13-1-2-2021-06", https.Str("sslPolicy"))
+			assert.Equal(t, "max-age=31536000", https.Str("routingHttpResponseStrictTransportSecurityHeaderValue"), "HSTS")
 			assert.Equal(t, "forward", https.Str("defaultActions[0].type"))
 			assert.Equal(t, fgState(tg, "arn"), https.Str("defaultActions[0].targetGroupArn"))
 			assert.Equal(t, "redirect", http.Str("defaultActions[0].type"), "80 only redirects")

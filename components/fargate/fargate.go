@@ -110,6 +110,11 @@ const containerName = "app"
 // with forward-secret ciphers only.
 const TLSPolicy = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 
+// HSTS is the Strict-Transport-Security value of the HTTPS listener: one
+// year, this name only (the domain's other names are not ours to pin). EC2's
+// nginx sends the same (components/ec2/install.sh).
+const HSTS = "max-age=31536000"
+
 var (
 	certificateArn = regexp.MustCompile(`^arn:aws[a-z-]*:acm:[a-z]{2}(-gov)?-[a-z]+-\d:\d{12}:certificate/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
 	cronSchedule   = regexp.MustCompile(`^cron\(\S+ \S+ \S+ \S+ \S+ \S+\)$`)
