@@ -19,6 +19,7 @@ uvicorn calls these with --factory (see entrypoint.sh).
 """
 
 import importlib
+import json
 import os
 import sys
 
@@ -59,8 +60,53 @@ def _from_handler_without_download(module_name):
     return app
 
 
+# Secrets at rest: on Lambda the admin key and upload token are not in the
+# function's environment (anyone with lambda:GetFunctionConfiguration reads
+# that). The environment carries only this variable: a JSON object mapping each
+# secret's variable name to an SSM SecureString parameter name. We resolve them
+# here, once per cold start, before the app is imported, with one
+# ssm:GetParameters call. Chosen over the AWS Parameters and Secrets Lambda
+# Extension: image functions take no layers, so the extension would be one more
+# binary baked into the image plus a localhost HTTP hop and a session token to
+# pass; boto3 is already in the image (the app's s3 storage uses it) and the
+# execution role grants ssm:GetParameters on exactly these parameters.
+SSM_PARAMETERS = "SGRAPH_SEND_SSM_PARAMETERS"
+
+
+def load_secret_parameters(environ=os.environ, client=None):
+    """Sets each variable named in SGRAPH_SEND_SSM_PARAMETERS from SSM.
+
+    Fails loudly (the function then fails its readiness check) when a
+    parameter is missing: an app without its key would answer 401 to all.
+    Never prints a value.
+    """
+    raw = environ.get(SSM_PARAMETERS)
+    if not raw:
+        return []
+    wanted = json.loads(raw)
+    if not isinstance(wanted, dict) or not all(isinstance(v, str) for v in wanted.values()):
+        raise RuntimeError(SSM_PARAMETERS + " must be a JSON object of variable name to parameter name")
+    if client is None:
+        import boto3  # imported here: only Lambda's user/admin entry points need it
+
+        client = boto3.client("ssm")
+    names = sorted(set(wanted.values()))
+    answer = client.get_parameters(Names=names, WithDecryption=True)
+    values = {p["Name"]: p["Value"] for p in answer.get("Parameters", [])}
+    missing = sorted(set(names) - set(values)) + sorted(answer.get("InvalidParameters", []))
+    if missing:
+        raise RuntimeError("sgraph_entry: SSM parameters not found or not readable: " + ", ".join(sorted(set(missing))))
+    for env_name, param in sorted(wanted.items()):
+        environ[env_name] = values[param]
+    environ.pop(SSM_PARAMETERS, None)
+    return sorted(wanted)
+
+
 def _build(spec):
     module_name, class_name, handler_module = spec
+    loaded = load_secret_parameters()
+    if loaded:
+        print("sgraph_entry: read %s from SSM" % ", ".join(loaded), file=sys.stderr)
     try:
         return _from_class(module_name, class_name)
     except (ImportError, AttributeError) as exc:

@@ -7,7 +7,8 @@
 #   1. actionlint on .github/workflows as written (syntax, expressions, contexts, job
 #      needs, runner labels, reusable workflow inputs/secrets, local composite action
 #      inputs, and shellcheck on each run: step).
-#   2. actionlint on a throwaway copy where exact action pins (owner/repo@v1.2.3) read as
+#   2. actionlint on a throwaway copy where exact action pins (owner/repo@v1.2.3, or a
+#      SHA with its `# v1.2.3` comment) read as
 #      their major tag (@v1): actionlint knows the inputs of popular actions by major tag
 #      only, so this pass checks our `with:` keys against them.
 #   3. shellcheck on the `run:` scripts of the composite actions under .github/actions,
@@ -70,7 +71,9 @@ trap 'rm -rf "$tools" "$tmp"' EXIT
 mkdir -p "$tmp/.git"
 cp -R .github "$tmp/.github"
 find "$tmp/.github" -type f \( -name '*.yml' -o -name '*.yaml' \) -print0 |
-	xargs -0 sed -E -i 's#(uses:[[:space:]]*["'\'']?[A-Za-z0-9_.-]+/[A-Za-z0-9_./-]+@v[0-9]+)\.[0-9]+(\.[0-9]+)?#\1#'
+	xargs -0 sed -E -i \
+		-e 's#(uses:[[:space:]]*["'\'']?[A-Za-z0-9_.-]+/[A-Za-z0-9_./-]+@v[0-9]+)\.[0-9]+(\.[0-9]+)?#\1#' \
+		-e 's|(uses:[[:space:]]*[A-Za-z0-9_.-]+/[A-Za-z0-9_./-]+@)[0-9a-f]{40}[[:space:]]+#[[:space:]]*(v[0-9]+)[.0-9]*|\1\2|'
 log "pass 2: actionlint with major-tag pins (inputs of known actions)"
 (cd "$tmp" && "$actionlint" -shellcheck= -pyflakes=) || status=1
 

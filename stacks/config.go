@@ -101,6 +101,7 @@ func Load(ctx *pulumi.Context) (*Config, error) {
 			t.load(r, c)
 		}
 	}
+	validateHardening(r, c) // hardening_validate.go
 	if err := r.err(); err != nil {
 		return nil, err
 	}

@@ -1,6 +1,10 @@
 package stacks
 
-import "github.com/sgraph-ai/sgraph-send-infra/components/appspec"
+import (
+	"fmt"
+
+	"github.com/sgraph-ai/sgraph-send-infra/components/appspec"
+)
 
 // proxyPaths are the contract paths written into probes, ALB rules and the
 // nginx config, with the config field that sets each.
@@ -25,9 +29,9 @@ func checkProxyPaths(r *reader, c AppContract) {
 		if !appspec.SafePath(p.value) {
 			hint := "e.g. /auth/set-cookie-form, a route the app answers with 200 without credentials"
 			if p.field != "probePath" {
-				hint = "or set all four ui* paths to \"\" to turn the UI redirects off"
+				hint = fmt.Sprintf("e.g. `pulumi config set --path 'appContract.%s' %s`, or set all four ui* paths to \"\" to turn the UI redirects off", p.field, defaultProxyPath(p.field))
 			}
-			r.fail("appContract", p.value, "%s must be a path starting with / of at most 128 letters, digits and . _ ~ - / "+
+			r.fail("appContract", p.value, "%s must be a path starting with one / on this origin (no //, no scheme, no backslash, no . or .. segment) of at most 128 letters, digits and . _ ~ - / "+
 				"(it is written into load balancer rules, probes and the nginx config); %s", p.field, hint)
 		}
 	}
@@ -41,4 +45,14 @@ func (c AppContract) uiRoutes() appspec.UIRoutes {
 		UploadPage:   c.UIUploadPage,
 		DownloadPage: c.UIDownloadPage,
 	}
+}
+
+// defaultProxyPath is the default of one proxy path field, for fix hints.
+func defaultProxyPath(field string) string {
+	for _, p := range DefaultContract().proxyPaths() {
+		if p.field == field {
+			return p.value
+		}
+	}
+	return "/"
 }

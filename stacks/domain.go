@@ -114,7 +114,10 @@ func targetName(r *reader, d DomainConfig, key, configured, prefix string) strin
 
 // acmeServer resolves ec2AcmeServer: "" is staging in dev and production in
 // prod; staging and production name Let's Encrypt's directories; any other
-// value must be an https directory URL (another ACME CA).
+// value must be an https directory URL (another ACME CA), compared after
+// normalising (lowercase host, no trailing slash), so Let's Encrypt's staging
+// URL with a trailing slash is staging. Prod accepts only Let's Encrypt's
+// production directory: the certificate prod reports as trusted must be one.
 func acmeServer(r *reader, prod bool, value string) string {
 	switch value {
 	case "":
@@ -127,10 +130,31 @@ func acmeServer(r *reader, prod bool, value string) string {
 	case "production":
 		return AcmeProduction
 	}
-	if !strings.HasPrefix(value, "https://") || strings.ContainsAny(value, " '\"\\`$\n\t") || len(value) > 512 {
-		r.fail("ec2AcmeServer", value, "allowed: \"\" (staging in dev, production in prod), staging, production, or an https:// ACME directory URL")
+	if !ec2.ValidAcmeServer(value) || len(value) > 512 {
+		r.fail("ec2AcmeServer", value, "allowed: \"\" (staging in dev, production in prod), staging, production, or an https:// ACME directory URL (host, optional port, a path of letters, digits and . _ ~ - /): `pulumi config set ec2AcmeServer production`")
+		return value
+	}
+	norm := normaliseACME(value)
+	switch {
+	case norm == AcmeStaging || norm == AcmeProduction:
+		value = norm
+	case prod:
+		r.fail("ec2AcmeServer", value, "prod accepts only Let's Encrypt's production directory (%s), whose certificates browsers trust: `pulumi config set ec2AcmeServer production` (or \"\")", AcmeProduction)
 	}
 	return value
+}
+
+// normaliseACME lowercases the scheme and host and drops trailing slashes and
+// a default :443 port, so equal directories compare equal.
+func normaliseACME(u string) string {
+	rest := u[len("https://"):]
+	host, path, _ := strings.Cut(rest, "/")
+	host = strings.TrimSuffix(strings.ToLower(host), ":443")
+	path = strings.TrimRight(path, "/")
+	if path == "" {
+		return "https://" + host
+	}
+	return "https://" + host + "/" + path
 }
 
 func quote(s string) string { return `"` + s + `"` }

@@ -75,6 +75,7 @@ func TestProdWithOwnCertificatesNeedsNoDomain(t *testing.T) {
 	r := bench.MustRun(t, bench.Options{Stack: "prod", Set: map[string]string{
 		"targets": `["fargate","ec2"]`, "prebuiltImage": bench.PrebuiltImage, "domain": "", "hostedZoneId": "",
 		"fargateCertificateArn":      "arn:aws:acm:eu-west-2:123456789012:certificate/0a1b2c3d-4e5f-4a1b-8c2d-3e4f5a6b7c8d",
+		"fargateDomainName":          "send.example.com",
 		"ec2TlsCertificateParameter": "/sgraph-send/prod/tls",
 	}})
 	assert.Empty(t, r.OfType("aws:acm/certificate:Certificate"))

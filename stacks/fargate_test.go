@@ -181,7 +181,7 @@ func TestFargateSecurityGroups(t *testing.T) {
 		// Prod's managed domain makes a 443 listener: 443 is open with it
 		// (this case once pinned 80 only, the prod HTTPS bug of issue 22).
 		{"prod managed domain", "prod", nil, []float64{443, 80}},
-		{"dev https", "dev", map[string]string{"fargateCertificateArn": fgCert}, []float64{443, 80}},
+		{"dev https", "dev", map[string]string{"fargateCertificateArn": fgCert, "fargateDomainName": "send.example.com"}, []float64{443, 80}},
 		{"prod https", "prod", map[string]string{"fargateCertificateArn": fgCert}, []float64{443, 80}},
 	}
 	for _, tc := range cases {
@@ -296,43 +296,56 @@ func TestFargateRolesSeparatedAndScoped(t *testing.T) {
 				assert.Contains(t, role.Str("assumeRolePolicy"), `"Service":"ecs-tasks.amazonaws.com"`)
 			}
 
-			policies := map[string]map[string]any{}
+			// Statements by role, each inline policy of the component.
+			grants := map[string]map[string][]any{} // role id -> action -> resources
 			for _, p := range r.OfType(fgPolicyType) {
 				if p.ParentType() != fgComp {
 					continue
 				}
 				var doc map[string]any
 				require.NoError(t, json.Unmarshal([]byte(p.Str("policy")), &doc))
-				policies[p.Str("role")] = doc
+				if grants[p.Str("role")] == nil {
+					grants[p.Str("role")] = map[string][]any{}
+				}
 				for _, st := range doc["Statement"].([]any) {
-					for _, res := range st.(map[string]any)["Resource"].([]any) {
-						assert.NotEqual(t, "*", res, "%s: no wildcard resource", p.Name)
+					st := st.(map[string]any)
+					for _, a := range st["Action"].([]any) {
+						res := st["Resource"].([]any)
+						if a != "ecr:GetAuthorizationToken" { // no resource-level permissions in ECR
+							assert.NotContains(t, res, "*", "%s: %s on *", p.Name, a)
+						}
+						grants[p.Str("role")][a.(string)] = res
 					}
 				}
 			}
-			require.Len(t, policies, 2, "one inline policy per role")
+			require.Len(t, grants, 2, "inline policies on both roles")
 
-			// Execution role: the managed ECS policy, plus reading only our parameters.
-			var attached []string
+			// Execution role: no managed policy; pull from the image's one
+			// repository, write its own log streams, read only our parameters.
 			for _, a := range r.OfType(fgAttachType) {
-				if a.ParentType() == fgComp {
-					assert.Equal(t, fgState(exec, "name"), a.Str("role"), "only the execution role has a managed policy")
-					attached = append(attached, a.Str("policyArn"))
-				}
+				assert.NotEqual(t, fgComp, a.ParentType(), "no managed policy (AmazonECSTaskExecutionRolePolicy grants ECR and logs on *): %s", a.Str("policyArn"))
 			}
-			assert.Equal(t, []string{"arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"}, attached)
 			params := r.OfType(fgParamType)
 			require.NotEmpty(t, params)
 			var paramArns []any
 			for _, p := range params {
 				paramArns = append(paramArns, fgState(p, "arn"))
 			}
-			execDoc := policies[exec.ID]
-			require.NotNil(t, execDoc, "execution role's inline policy")
-			require.Len(t, execDoc["Statement"], 1)
-			st := execDoc["Statement"].([]any)[0].(map[string]any)
-			assert.Equal(t, []any{"ssm:GetParameters"}, st["Action"])
-			assert.Equal(t, paramArns, st["Resource"])
+			repo := "arn:aws:ecr:eu-west-2:123456789012:repository/sgraph-send"
+			logs := "arn:aws:logs:eu-west-2:123456789012:log-group:/ecs/sgraph-send-" + stack + ":*"
+			assert.Equal(t, map[string][]any{
+				"ecr:GetAuthorizationToken":       {"*"},
+				"ecr:BatchGetImage":               {repo},
+				"ecr:GetDownloadUrlForLayer":      {repo},
+				"ecr:BatchCheckLayerAvailability": {repo},
+				"logs:CreateLogStream":            {logs},
+				"logs:PutLogEvents":               {logs},
+				"ssm:GetParameters":               paramArns,
+			}, grants[exec.ID])
+			policies := map[string]map[string]any{task.ID: {"Statement": []any{}}}
+			for a, res := range grants[task.ID] {
+				policies[task.ID]["Statement"] = append(policies[task.ID]["Statement"].([]any), map[string]any{"Action": []any{a}, "Resource": res})
+			}
 
 			// Task role: object access to the environment's bucket, nothing else.
 			bucketArn := fgState(r.One(t, bucketType), "arn")
@@ -447,8 +460,6 @@ func TestFargateListeners(t *testing.T) {
 		domain string
 	}{
 		{"http only without a certificate", nil, "http://sgraph-send-dev-1234567890.eu-west-2.elb.amazonaws.com", false, ""},
-		{"https with a certificate", map[string]string{"fargateCertificateArn": fgCert},
-			"https://sgraph-send-dev-1234567890.eu-west-2.elb.amazonaws.com", true, ""},
 		{"https on a domain", map[string]string{"fargateCertificateArn": fgCert, "fargateDomainName": "send.example.com"},
 			"https://send.example.com", true, "send.example.com"},
 	}
@@ -480,6 +491,7 @@ func TestFargateListeners(t *testing.T) {
 			assert.Equal(t, "HTTPS", https.Str("protocol"))
 			assert.Equal(t, fgCert, https.Str("certificateArn"))
 			assert.Equal(t, "ELBSecurityPolicy-TLS13-1-2-2021-06", https.Str("sslPolicy"))
+			assert.Equal(t, "max-age=31536000", https.Str("routingHttpResponseStrictTransportSecurityHeaderValue"), "HSTS")
 			assert.Equal(t, "forward", https.Str("defaultActions[0].type"))
 			assert.Equal(t, fgState(tg, "arn"), https.Str("defaultActions[0].targetGroupArn"))
 			assert.Equal(t, "redirect", http.Str("defaultActions[0].type"), "80 only redirects")
@@ -560,7 +572,7 @@ func TestFargateBadConfig(t *testing.T) {
 func TestFargatePassesPolicies(t *testing.T) {
 	variants := map[string]map[string]string{
 		"defaults": nil,
-		"https":    {"fargateCertificateArn": fgCert, "fargateScaleToZeroCron": "rate(1 day)"},
+		"https":    {"fargateCertificateArn": fgCert, "fargateDomainName": "send.example.com", "fargateScaleToZeroCron": "rate(1 day)"},
 	}
 	for _, stack := range bench.Stacks {
 		for name, set := range variants {

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/sgraph-ai/sgraph-send-infra/components/lambdapair"
 	"github.com/sgraph-ai/sgraph-send-infra/internal/bench"
 	"github.com/sgraph-ai/sgraph-send-infra/internal/policy"
 	"github.com/sgraph-ai/sgraph-send-infra/outputs"
@@ -112,10 +113,25 @@ func TestLambdaPair(t *testing.T) {
 					} else {
 						assert.Empty(t, env("FAST_API__AUTH__API_KEY__NAME"))
 					}
-					assert.True(t, fn.IsSecret("environment.variables."+secretVar), "%s arrives as a secret", secretVar)
-					assert.Equal(t, secret, env(secretVar))
-					_, has := fn.Get("environment.variables." + otherVar)
-					assert.False(t, has, "%s belongs to the other function", otherVar)
+					// The secret is not in the environment (lambda:GetFunctionConfiguration
+					// shows it): an SSM SecureString the entry point reads at start.
+					for _, v := range []string{secretVar, otherVar} {
+						_, has := fn.Get("environment.variables." + v)
+						assert.False(t, has, "%s is not in the environment", v)
+					}
+					param := lambdapair.ParameterName(name, secretVar)
+					assert.JSONEq(t, `{"`+secretVar+`":"`+param+`"}`, env(lambdapair.SSMParametersEnv))
+					var stored *bench.Resource
+					for _, p := range r.OfType("aws:ssm/parameter:Parameter") {
+						if p.Str("name") == param {
+							stored = p
+						}
+					}
+					require.NotNil(t, stored, "parameter %s", param)
+					assert.Equal(t, "SecureString", stored.Str("type"))
+					assert.True(t, stored.IsSecret("value"), "the value stays a Pulumi secret")
+					assert.Equal(t, secret, stored.Str("value"))
+					paramArn := stored.State["arn"].StringValue()
 
 					// Function URL: auth type, no CORS block (the app sends CORS).
 					urls := r.OfType(lambdaURLType)
@@ -191,12 +207,13 @@ func TestLambdaPair(t *testing.T) {
 						"s3:GetObject":         {arn + "/*"},
 						"s3:PutObject":         {arn + "/*"},
 						"s3:ListBucket":        {arn},
+						"ssm:GetParameters":    {paramArn},
 					}
 					if role.auth == "AWS_IAM" {
 						// The admin API's s3 calls are not recorded yet (internal/iamcheck).
 						want["s3:DeleteObject"] = []string{arn + "/*"}
 					}
-					assert.Equal(t, want, grants, "own log streams and bucket objects, nothing else")
+					assert.Equal(t, want, grants, "own log streams, bucket objects and secret parameter, nothing else")
 
 					// Outputs.
 					u, ok := r.Output(role.outURL)

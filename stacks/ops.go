@@ -22,7 +22,7 @@ func deployOps(ctx *pulumi.Context, c *Config, s *shared, ex exports) error {
 	o := c.Ops
 	tags := pulumi.ToStringMap(c.Tags)
 	topic, err := alarms.NewTopic(ctx, c.Name("alerts"), &alarms.TopicArgs{
-		Name: c.Name("alerts"), Email: o.AlertEmail, Tags: tags,
+		Name: c.Name("alerts"), Email: o.AlertEmail, Retain: c.Environment.Prod(), Tags: tags,
 	})
 	if err != nil {
 		return err
@@ -38,6 +38,7 @@ func deployOps(ctx *pulumi.Context, c *Config, s *shared, ex exports) error {
 			LimitUsd:   o.MonthlyBudgetUsd,
 			CostCenter: o.CostCenter,
 			TopicArn:   topic.Arn,
+			Retain:     c.Environment.Prod(),
 			Tags:       tags,
 		}); err != nil {
 			return err

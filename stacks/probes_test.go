@@ -161,7 +161,7 @@ func TestFargateUIRedirectRules(t *testing.T) {
 	}{
 		{"dev http", "dev", "http", nil, want},
 		{"prod with its domain", "prod", "https", nil, want}, // Pulumi.prod.yaml sets a domain: HTTPS
-		{"dev https", "dev", "https", map[string]string{"fargateCertificateArn": fgCert}, want},
+		{"dev https", "dev", "https", map[string]string{"fargateCertificateArn": fgCert, "fargateDomainName": "send.example.com"}, want},
 		{"prod https", "prod", "https", map[string]string{"fargateCertificateArn": fgCert}, want},
 		{"custom paths", "dev", "http", map[string]string{"appContract": `{"uiEntryPath":"/start","uiSharePath":"/fr/download/","uiUploadPage":"/send/v1/fr/index.html","uiDownloadPage":"/send/v1/fr/download/index.html"}`},
 			[]rule{{"/start", "/send/v1/fr/index.html"}, {"/fr/download/", "/send/v1/fr/download/index.html"}, {"/fr/download/index.html", "/send/v1/fr/download/index.html"}}},

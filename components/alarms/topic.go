@@ -19,7 +19,10 @@ type TopicArgs struct {
 	Name string
 	// Email, when set, is subscribed (AWS mails a confirmation link first).
 	Email string
-	Tags  pulumi.StringMap
+	// Retain keeps the topic and its policy through `pulumi destroy` (protect
+	// + retainOnDelete): prod's budget and alarms keep somewhere to notify.
+	Retain bool
+	Tags   pulumi.StringMap
 }
 
 // Topic is the SNS topic every alarm and the budget notify.
@@ -43,17 +46,18 @@ func NewTopic(ctx *pulumi.Context, name string, args *TopicArgs, opts ...pulumi.
 	parent := pulumi.Parent(t)
 	// Unencrypted on purpose: the AWS-managed SNS key's policy does not let
 	// CloudWatch or Budgets use it, and alerts carry no secret.
+	keep := []pulumi.ResourceOption{parent, pulumi.Protect(args.Retain), pulumi.RetainOnDelete(args.Retain)}
 	topic, err := sns.NewTopic(ctx, name, &sns.TopicArgs{
 		Name: pulumi.String(args.Name),
 		Tags: args.Tags,
-	}, parent)
+	}, keep...)
 	if err != nil {
 		return nil, err
 	}
 	if _, err := sns.NewTopicPolicy(ctx, name, &sns.TopicPolicyArgs{
 		Arn:    topic.Arn,
 		Policy: topic.Arn.ApplyT(topicPolicy).(pulumi.StringOutput),
-	}, parent); err != nil {
+	}, keep...); err != nil {
 		return nil, err
 	}
 	if args.Email != "" {

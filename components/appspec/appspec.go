@@ -116,10 +116,17 @@ func (u UIRoutes) Redirects() []Redirect {
 
 // SafePath reports whether p is an absolute URL path made only of characters
 // that need no quoting in an nginx config, an ALB rule or a shell/Python
-// literal: letters, digits and . _ ~ - /.
+// literal: letters, digits and . _ ~ - /. It must stay on this origin: no
+// "//" anywhere (a Location of //evil.example/x is another host) and no . or
+// .. segment.
 func SafePath(p string) bool {
-	if !strings.HasPrefix(p, "/") || len(p) > 128 {
+	if !strings.HasPrefix(p, "/") || len(p) > 128 || strings.Contains(p, "//") {
 		return false
+	}
+	for _, seg := range strings.Split(p, "/") {
+		if seg == "." || seg == ".." {
+			return false
+		}
 	}
 	for _, c := range p {
 		switch {

@@ -22,7 +22,10 @@ type BudgetArgs struct {
 	CostCenter string
 	// TopicArn receives both notifications.
 	TopicArn pulumi.StringInput
-	Tags     pulumi.StringMap
+	// Retain keeps the budget through `pulumi destroy` (protect +
+	// retainOnDelete): prod's spending guard outlives a teardown.
+	Retain bool
+	Tags   pulumi.StringMap
 }
 
 // Budget is the monthly budget.
@@ -70,7 +73,7 @@ func NewBudget(ctx *pulumi.Context, name string, args *BudgetArgs, opts ...pulum
 			notify("FORECASTED", 100),
 		},
 		Tags: args.Tags,
-	}, pulumi.Parent(b))
+	}, pulumi.Parent(b), pulumi.Protect(args.Retain), pulumi.RetainOnDelete(args.Retain))
 	if err != nil {
 		return nil, err
 	}

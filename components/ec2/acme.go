@@ -24,6 +24,10 @@ var (
 	acmeServerPattern = regexp.MustCompile(`^https://[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$`)
 )
 
+// ValidAcmeServer reports whether s is an ACME directory URL the instance's
+// user data can carry: https, a host, an optional port and a plain path.
+func ValidAcmeServer(s string) bool { return acmeServerPattern.MatchString(s) }
+
 // acme reports whether the instance obtains its certificate by ACME: a name
 // and a zone, and no certificate of the operator's own in SSM.
 func (a *ServerArgs) acme() bool { return a.DomainName != "" && a.TLSParameter == "" }

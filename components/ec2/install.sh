@@ -56,6 +56,9 @@ readonly VENV=/opt/sgraph-send/venv
 readonly CONF_DIR=/etc/sgraph-send
 readonly SECRETS_FILE="${SGRAPH_SEND_SECRETS_FILE:-/etc/sgraph-send/secrets.env}"
 readonly TLS_DIR=/etc/pki/sgraph-send
+# One year, this name only (other names of the domain are not ours); the same
+# value as the Fargate load balancer's (components/fargate: HSTS).
+readonly HSTS="max-age=31536000"
 readonly SELF=/usr/local/sbin/sgraph-send-setup
 readonly UNIT=/etc/systemd/system/sgraph-send.service
 readonly ENTRY=sgraph_ai_app_send__docker.app:create_app
@@ -273,7 +276,8 @@ ui_redirects() {
 		[[ -n "$line" ]] || continue
 		from="${line%%=*}"
 		to="${line#*=}"
-		[[ "$from" =~ ^/[A-Za-z0-9._~/-]*$ && "$to" =~ ^/[A-Za-z0-9._~/-]*$ ]] || die "bad UI redirect '$line'"
+		# Local paths only: a Location of //host/x is another origin (open redirect).
+		[[ "$from" =~ ^/[A-Za-z0-9._~/-]*$ && "$to" =~ ^/[A-Za-z0-9._~/-]*$ && "$to" != *//* ]] || die "bad UI redirect '$line'"
 		# shellcheck disable=SC2016 # $is_args$args are nginx variables
 		printf '        location = %s { absolute_redirect off; return 302 %s$is_args$args; }\n' "$from" "$to"
 	done <<<"$UI_REDIRECTS"
@@ -302,6 +306,10 @@ http {
         ssl_certificate_key $TLS_DIR/key.pem;
         ssl_protocols TLSv1.2 TLSv1.3;
         ssl_session_cache shared:SSL:10m;
+        # HSTS, on every answer (redirects and errors too): browsers then never
+        # try plain HTTP for this name, where nothing listens. Browsers ignore
+        # it over an untrusted (self-signed, ACME staging) certificate.
+        add_header Strict-Transport-Security "$HSTS" always;
         # Transfers are uploaded as one raw body: the app enforces its own limits.
         client_max_body_size 0;
         proxy_request_buffering off;

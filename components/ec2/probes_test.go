@@ -120,6 +120,8 @@ func TestNginxUIRedirects(t *testing.T) {
 		assert.Less(t, strings.Index(conf, want), strings.Index(conf, "location / {"), "inside the server, before the proxy")
 	}
 	assert.Contains(t, conf, "proxy_pass http://127.0.0.1:8080;")
+	assert.Contains(t, conf, `add_header Strict-Transport-Security "max-age=31536000" always;`, "HSTS on every answer")
+	assert.Less(t, strings.Index(conf, "Strict-Transport-Security"), strings.Index(conf, "location"), "server level: redirects carry it too")
 	assert.Equal(t, strings.Count(conf, "{"), strings.Count(conf, "}"), "balanced braces")
 
 	t.Run("none configured", func(t *testing.T) {
@@ -132,6 +134,7 @@ func TestNginxUIRedirects(t *testing.T) {
 		"directive injection": {"/": "/x; return 200 pwned"},
 		"relative from":       {"en-gb/": "/x"},
 		"space":               {"/a b": "/x"},
+		"off-origin target":   {"/": "//evil.example/x"},
 	} {
 		t.Run("refuses "+name, func(t *testing.T) {
 			out, err := exec.Command(sh, writeScript(t, ec2.Script{Mode: "nginx", Version: "0.27.6", UIRedirects: bad}.Render())).CombinedOutput()

@@ -1,6 +1,8 @@
 package fargate
 
 import (
+	"fmt"
+
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/acm"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/route53"
@@ -31,7 +33,7 @@ func listenerCertificate(ctx *pulumi.Context, name string, a *ServiceArgs, paren
 	}
 	// One name, one validation option. ACM reuses the same CNAME for the same
 	// name in an account, so a replacement certificate overwrites, not collides.
-	option := cert.DomainValidationOptions.Index(pulumi.Int(0))
+	option := firstValidationOption(a.DomainName, cert.DomainValidationOptions)
 	record, err := route53.NewRecord(ctx, name+"-cert-validation", &route53.RecordArgs{
 		ZoneId:         pulumi.String(a.HostedZoneID),
 		Name:           option.ResourceRecordName().Elem(),
@@ -72,4 +74,18 @@ func newAliasRecord(ctx *pulumi.Context, name string, a *ServiceArgs, alb *lb.Lo
 		}},
 	}, parent)
 	return err
+}
+
+// firstValidationOption is the certificate's one DNS validation option. An
+// empty list (a certificate not validated by DNS, or a provider that answers
+// before ACM has the record) fails the deployment with a clear error instead
+// of indexing past the end.
+func firstValidationOption(domain string, opts acm.CertificateDomainValidationOptionArrayOutput) acm.CertificateDomainValidationOptionOutput {
+	return opts.ApplyT(func(o []acm.CertificateDomainValidationOption) (acm.CertificateDomainValidationOption, error) {
+		if len(o) == 0 {
+			return acm.CertificateDomainValidationOption{}, fmt.Errorf("fargate: ACM returned no DNS validation record for the certificate of %s, so it cannot be validated in the hosted zone; "+
+				"check the certificate in the ACM console (validation method DNS) and run `pulumi up` again, or bring your own with fargateCertificateArn", domain)
+		}
+		return o[0], nil
+	}).(acm.CertificateDomainValidationOptionOutput)
 }

@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -109,17 +110,24 @@ const containerName = "app"
 // with forward-secret ciphers only.
 const TLSPolicy = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 
+// HSTS is the Strict-Transport-Security value of the HTTPS listener: one
+// year, this name only (the domain's other names are not ours to pin). EC2's
+// nginx sends the same (components/ec2/install.sh).
+const HSTS = "max-age=31536000"
+
 var (
 	certificateArn = regexp.MustCompile(`^arn:aws[a-z-]*:acm:[a-z]{2}(-gov)?-[a-z]+-\d:\d{12}:certificate/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
 	cronSchedule   = regexp.MustCompile(`^cron\(\S+ \S+ \S+ \S+ \S+ \S+\)$`)
 	rateSchedule   = regexp.MustCompile(`^rate\(([1-9]\d*) (minute|minutes|hour|hours|day|days)\)$`)
-	atSchedule     = regexp.MustCompile(`^at\(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\)$`)
+	atSchedule     = regexp.MustCompile(`^at\((\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})\)$`)
 	subnetID       = regexp.MustCompile(`^subnet-([0-9a-f]{8}|[0-9a-f]{17})$`)
-	domainName     = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
-	hostedZone     = regexp.MustCompile(`^Z[0-9A-Z]{1,31}$`)
-	headerName     = regexp.MustCompile(`^[A-Za-z0-9-]+$`)
-	envName        = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-	physicalName   = regexp.MustCompile(`^[a-zA-Z0-9]([a-zA-Z0-9-]{0,198}[a-zA-Z0-9])?$`)
+	// The last label is a TLD: letters, or an IDN TLD in punycode (xn--p1ai),
+	// the same rule as the stack's domain check (stacks/domain.go).
+	domainName   = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+([a-z]{2,63}|xn--[a-z0-9-]{1,59})$`)
+	hostedZone   = regexp.MustCompile(`^Z[0-9A-Z]{1,31}$`)
+	headerName   = regexp.MustCompile(`^[A-Za-z0-9-]+$`)
+	envName      = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+	physicalName = regexp.MustCompile(`^[a-zA-Z0-9]([a-zA-Z0-9-]{0,198}[a-zA-Z0-9])?$`)
 )
 
 // ValidCertificateArn reports whether s looks like an ACM certificate ARN,
@@ -131,8 +139,12 @@ func ValidCertificateArn(s string) bool { return certificateArn.MatchString(s) }
 // the two day fields "?", rate(<n> <unit>), or at(yyyy-mm-ddThh:mm:ss).
 func ValidSchedule(s string) bool {
 	switch {
-	case rateSchedule.MatchString(s), atSchedule.MatchString(s):
+	case rateSchedule.MatchString(s):
 		return true
+	case atSchedule.MatchString(s):
+		// A real calendar time: at(2020-13-45T99:99:99) matches the shape.
+		_, err := time.Parse("2006-01-02T15:04:05", atSchedule.FindStringSubmatch(s)[1])
+		return err == nil
 	case cronSchedule.MatchString(s):
 		return CronProblem(s) == "" // cron.go: field by field
 	}

@@ -53,6 +53,8 @@ func TestValidSchedule(t *testing.T) {
 		"rate(1 week)":             false,
 		"cron(0 20 * * ? *) extra": false,
 		"at(2026-12-24 18:00:00)":  false,
+		"at(2020-13-45T99:99:99)":  false, // the shape of a date, not a date
+		"at(2027-02-29T00:00:00)":  false, // not a leap year
 		"":                         false,
 	} {
 		assert.Equal(t, ok, ValidSchedule(s), s)

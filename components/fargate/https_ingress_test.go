@@ -22,7 +22,7 @@ func TestEveryListenerPortIsOpen(t *testing.T) {
 		{"prod, managed domain", "prod", nil, []float64{80, 443}},
 		{"dev, http only", "dev", nil, []float64{80}},
 		{"dev, managed domain", "dev", map[string]string{"domain": "dev.example.com", "hostedZoneId": "Z0123456789ABCDEFGHIJ"}, []float64{80, 443}},
-		{"dev, brought certificate", "dev", map[string]string{"fargateCertificateArn": certArn}, []float64{80, 443}},
+		{"dev, brought certificate", "dev", map[string]string{"fargateCertificateArn": certArn, "fargateDomainName": "send.example.com"}, []float64{80, 443}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

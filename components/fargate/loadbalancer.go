@@ -114,8 +114,10 @@ func newLoadBalancer(ctx *pulumi.Context, name string, a *ServiceArgs, n *networ
 		Protocol:        pulumi.String("HTTPS"),
 		CertificateArn:  cert,
 		SslPolicy:       pulumi.String(TLSPolicy),
-		DefaultActions:  forward,
-		Tags:            a.Tags,
+		// The ALB adds HSTS to every HTTPS answer, the app's and its own.
+		RoutingHttpResponseStrictTransportSecurityHeaderValue: pulumi.String(HSTS),
+		DefaultActions: forward,
+		Tags:           a.Tags,
 	}, parent)
 	if err != nil {
 		return nil, err

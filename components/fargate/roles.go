@@ -22,13 +22,6 @@ type roles struct {
 	grants []pulumi.Resource
 }
 
-// executionPolicyArn is AWS's managed policy for ECS agents: ECR pull
-// (ecr:GetAuthorizationToken needs Resource "*") and logs:CreateLogStream /
-// logs:PutLogEvents. The partition follows the region (aws-cn, aws-us-gov).
-func executionPolicyArn(region string) string {
-	return "arn:" + partition(region) + ":iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
-}
-
 // partition is the ARN partition of a region.
 func partition(region string) string {
 	switch {
@@ -57,8 +50,8 @@ func trustPolicy(account string) (string, error) {
 }
 
 func newRoles(ctx *pulumi.Context, name string, a *ServiceArgs, secrets []secretParameter, parent pulumi.ResourceOrInvokeOption) (*roles, error) {
-	trust := aws.GetCallerIdentityOutput(ctx, aws.GetCallerIdentityOutputArgs{}, parent).AccountId().
-		ApplyT(trustPolicy).(pulumi.StringOutput)
+	account := aws.GetCallerIdentityOutput(ctx, aws.GetCallerIdentityOutputArgs{}, parent).AccountId()
+	trust := account.ApplyT(trustPolicy).(pulumi.StringOutput)
 	var err error
 	r := &roles{}
 	r.execution, err = iam.NewRole(ctx, name+"-execution", &iam.RoleArgs{
@@ -69,14 +62,19 @@ func newRoles(ctx *pulumi.Context, name string, a *ServiceArgs, secrets []secret
 	if err != nil {
 		return nil, err
 	}
-	managed, err := iam.NewRolePolicyAttachment(ctx, name+"-execution", &iam.RolePolicyAttachmentArgs{
-		Role:      r.execution.Name,
-		PolicyArn: pulumi.String(executionPolicyArn(a.Region)),
+	// Inline and least privilege instead of the managed
+	// AmazonECSTaskExecutionRolePolicy (ECR pull and logs on "*"):
+	// execution_policy.go.
+	start, err := iam.NewRolePolicy(ctx, name+"-execution", &iam.RolePolicyArgs{
+		Role: r.execution.ID(),
+		Policy: pulumi.All(account, a.Image.ToStringOutput()).ApplyT(func(v []any) (string, error) {
+			return executionPolicy(a.Region, v[0].(string), logGroupName(a), v[1].(string))
+		}).(pulumi.StringOutput),
 	}, parent)
 	if err != nil {
 		return nil, err
 	}
-	r.grants = append(r.grants, managed)
+	r.grants = append(r.grants, start)
 	if len(secrets) > 0 {
 		// Only these parameters. They are SecureStrings under the AWS-managed
 		// aws/ssm key, whose key policy lets SSM decrypt for any principal of

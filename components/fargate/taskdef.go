@@ -109,7 +109,7 @@ func healthCommand(rt appspec.Runtime) []string {
 func newTaskDefinition(ctx *pulumi.Context, name string, a *ServiceArgs, r *roles, secrets []secretParameter, parent pulumi.ResourceOrInvokeOption) (*ecs.TaskDefinition, error) {
 	// Created by us, with retention, so logs expire and destroy removes them.
 	logs, err := cloudwatch.NewLogGroup(ctx, name, &cloudwatch.LogGroupArgs{
-		Name:            pulumi.String("/ecs/" + a.Name),
+		Name:            pulumi.String(logGroupName(a)),
 		RetentionInDays: pulumi.Int(a.LogRetentionDays),
 		Tags:            a.Tags,
 	}, parent, pulumi.Protect(a.RetainLogs), pulumi.RetainOnDelete(a.RetainLogs))

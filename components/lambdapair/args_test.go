@@ -69,12 +69,14 @@ func TestInvokersOnlyOnIAMURLs(t *testing.T) {
 }
 
 func TestPolicyDocuments(t *testing.T) {
-	doc, err := executionPolicy("arn:aws:logs:eu-west-2:123456789012:log-group:/aws/lambda/f", "arn:aws:s3:::b", false)
+	param := "arn:aws:ssm:eu-west-2:123456789012:parameter/f/SGRAPH_SEND__ACCESS_TOKEN"
+	doc, err := executionPolicy("arn:aws:logs:eu-west-2:123456789012:log-group:/aws/lambda/f", "arn:aws:s3:::b", false, []string{param})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{`"Resource":["arn:aws:logs:eu-west-2:123456789012:log-group:/aws/lambda/f:*"]`,
-		`"Resource":["arn:aws:s3:::b/*"]`, `"Resource":["arn:aws:s3:::b"]`} {
+		`"Resource":["arn:aws:s3:::b/*"]`, `"Resource":["arn:aws:s3:::b"]`,
+		`"Action":["ssm:GetParameters"],"Resource":["` + param + `"]`} {
 		if !strings.Contains(doc, want) {
 			t.Errorf("policy lacks %s: %s", want, doc)
 		}

@@ -19,19 +19,23 @@ const (
 	lwaInvokeBuffered = "buffered" // matches the Function URL's BUFFERED invoke mode
 )
 
-// environment is the function's environment: the app's plain and secret
-// variables plus the adapter's settings.
+// environment is the function's environment: the app's plain variables, the
+// adapter's settings, and where its secrets are.
 //
-// Secrets (admin key, upload token) are delivered as environment variables
-// because the app reads them only from its environment; it cannot fetch SSM or
-// Secrets Manager references itself, and a wrapper that resolves them at start
-// would add a network call to every cold start. They stay Pulumi secrets in
-// state, and Lambda encrypts environment variables at rest with KMS (the
-// AWS-managed aws/lambda key). Anyone with lambda:GetFunctionConfiguration on
-// the function can read them, which is why the execution roles and the admin
-// invokers are kept narrow.
-func environment(rt appspec.Runtime) pulumi.StringMap {
-	env := rt.Environment() // secret values come back wrapped with ToSecret
+// Secrets (admin key, upload token) are NOT environment variables: anyone
+// with lambda:GetFunctionConfiguration reads those. They are SSM SecureString
+// parameters (secrets.go), and SSMParametersEnv names them; the image's
+// entry point reads them with the execution role (one ssm:GetParameters call
+// per cold start) and sets the variables the app reads before importing it.
+func environment(rt appspec.Runtime, secrets []secretParameter) (pulumi.StringMap, error) {
+	env := rt.PlainEnvironment()
+	if len(secrets) > 0 {
+		v, err := secretParametersValue(secrets)
+		if err != nil {
+			return nil, err
+		}
+		env[SSMParametersEnv] = pulumi.String(v)
+	}
 	// The app and the adapter must agree on the port, whatever the contract says.
 	port := pulumi.String(strconv.Itoa(rt.Port))
 	env[appPort] = port
@@ -42,5 +46,5 @@ func environment(rt appspec.Runtime) pulumi.StringMap {
 	// a crashing app (5xx or no answer) still fails the readiness check.
 	env[lwaReadinessPath] = pulumi.String(rt.HealthPath)
 	env[lwaInvokeMode] = pulumi.String(lwaInvokeBuffered)
-	return env
+	return env, nil
 }

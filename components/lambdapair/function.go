@@ -53,7 +53,15 @@ func NewFunction(ctx *pulumi.Context, name string, args *FunctionArgs, opts ...p
 	if err != nil {
 		return nil, err
 	}
-	role, rolePolicy, err := executionRole(ctx, name, &a, logGroup.Arn, parent)
+	secrets, err := newSecretParameters(ctx, name, &a, parent) // secrets.go: SSM, not the environment
+	if err != nil {
+		return nil, err
+	}
+	role, rolePolicy, err := executionRole(ctx, name, &a, logGroup.Arn, secrets, parent)
+	if err != nil {
+		return nil, err
+	}
+	env, err := environment(a.Runtime, secrets)
 	if err != nil {
 		return nil, err
 	}
@@ -70,7 +78,7 @@ func NewFunction(ctx *pulumi.Context, name string, args *FunctionArgs, opts ...p
 		// -1 is the provider's "unreserved"; always sent so removing a
 		// reservation from config actually removes it.
 		ReservedConcurrentExecutions: pulumi.Int(a.Sizing.ReservedConcurrency),
-		Environment:                  &lambda.FunctionEnvironmentArgs{Variables: environment(a.Runtime)},
+		Environment:                  &lambda.FunctionEnvironmentArgs{Variables: env},
 		// JSON: the image already writes JSON lines (docker/log_config.json),
 		// which Lambda keeps as structured fields; its own platform records
 		// become JSON too. INFO on both: the app's access lines, and the

@@ -49,17 +49,22 @@ func trustPolicy() (string, error) {
 //     the scope is the whole bucket, which holds nothing but this app's data.
 //     Only the admin API may also delete: its s3 calls are not recorded yet
 //     (internal/iamcheck lists that as unrecorded, not proven).
+//   - ssm:GetParameters on the function's own secret parameters (secrets.go),
+//     which the entry point reads at cold start. SecureStrings under the
+//     AWS-managed aws/ssm key, whose key policy lets SSM decrypt for any
+//     principal of the account allowed to read the parameter: no kms:Decrypt
+//     grant is needed (it would be for a customer-managed key).
 //   - s3:ListBucket on the bucket itself: HeadBucket (the app's "does my bucket
 //     exist" check before it would try to create it) needs it, and without it
 //     S3 answers 403 instead of 404 for a missing object, which turns the
 //     app's "unknown transfer" 404 into a 500. No s3:CreateBucket: we create
 //     the bucket.
-func executionPolicy(logGroupArn, bucketArn string, deletes bool) (string, error) {
+func executionPolicy(logGroupArn, bucketArn string, deletes bool, parameterArns []string) (string, error) {
 	objects := []string{"s3:GetObject", "s3:PutObject"}
 	if deletes {
 		objects = append(objects, "s3:DeleteObject")
 	}
-	return policyDoc{Version: "2012-10-17", Statement: []statement{
+	doc := policyDoc{Version: "2012-10-17", Statement: []statement{
 		{
 			Sid:      "OwnLogStreams",
 			Effect:   "Allow",
@@ -78,13 +83,22 @@ func executionPolicy(logGroupArn, bucketArn string, deletes bool) (string, error
 			Action:   []string{"s3:ListBucket"},
 			Resource: []string{bucketArn},
 		},
-	}}.json()
+	}}
+	if len(parameterArns) > 0 {
+		doc.Statement = append(doc.Statement, statement{
+			Sid:      "OwnSecretParameters",
+			Effect:   "Allow",
+			Action:   []string{"ssm:GetParameters"},
+			Resource: parameterArns,
+		})
+	}
+	return doc.json()
 }
 
 // executionRole creates the role and its one inline policy. An inline policy
 // lives and dies with the role, so nothing is left attached after destroy.
 func executionRole(ctx *pulumi.Context, name string, args *FunctionArgs, logGroupArn pulumi.StringOutput,
-	opts ...pulumi.ResourceOption) (*iam.Role, *iam.RolePolicy, error) {
+	secrets []secretParameter, opts ...pulumi.ResourceOption) (*iam.Role, *iam.RolePolicy, error) {
 	trust, err := trustPolicy()
 	if err != nil {
 		return nil, nil, err
@@ -97,8 +111,8 @@ func executionRole(ctx *pulumi.Context, name string, args *FunctionArgs, logGrou
 	if err != nil {
 		return nil, nil, err
 	}
-	doc := pulumi.All(logGroupArn, args.BucketArn).ApplyT(func(v []any) (string, error) {
-		return executionPolicy(v[0].(string), v[1].(string), args.Runtime.Mode == appspec.AdminAPI)
+	doc := pulumi.All(logGroupArn, args.BucketArn, parameterArns(secrets)).ApplyT(func(v []any) (string, error) {
+		return executionPolicy(v[0].(string), v[1].(string), args.Runtime.Mode == appspec.AdminAPI, v[2].([]string))
 	}).(pulumi.StringOutput)
 	policy, err := iam.NewRolePolicy(ctx, name, &iam.RolePolicyArgs{
 		Role:   role.ID(),

@@ -65,12 +65,19 @@ func TestRolesCatchMissingAndSurplus(t *testing.T) {
 			"lambda admin role sgraph-send-prod-admin: missing logs:PutLogEvents"},
 		{"execution role reads other secrets", edit("sgraph-send-prod-fargate-execution-secrets", `parameter/sgraph-send/prod/fargate/SGRAPH_SEND__ACCESS_TOKEN`, `parameter/sgraph-send/prod/*`),
 			"ecs execution role sgraph-send-prod-fargate-execution: surplus ssm:GetParameters on arn:aws:ssm:eu-west-2:123456789012:parameter/sgraph-send/prod/*"},
-		{"execution role without the managed policy", func(t *testing.T, r *bench.Result) {
-			r.Drop(func(res *bench.Resource) bool { return res.Type == "aws:iam/rolePolicyAttachment:RolePolicyAttachment" })
-		}, "ecs execution role sgraph-send-prod-fargate-execution: missing ecr:BatchCheckLayerAvailability"},
-		{"execution role with another managed policy", func(t *testing.T, r *bench.Result) {
-			r.MustFind(t, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "sgraph-send-prod-fargate-execution").Inputs["policyArn"] = resource.NewProperty("arn:aws:iam::aws:policy/AdministratorAccess")
+		{"execution role cannot pull", edit("sgraph-send-prod-fargate-execution", `"ecr:BatchGetImage",`, ``),
+			"ecs execution role sgraph-send-prod-fargate-execution: missing ecr:BatchGetImage"},
+		{"execution role pulls every repository", edit("sgraph-send-prod-fargate-execution", `repository/sgraph-send-prod"`, `repository/*"`),
+			"ecr:BatchGetImage on arn:aws:ecr:eu-west-2:123456789012:repository/* (from sgraph-send-prod-fargate-execution; broader than what the runtime calls)"},
+		{"execution role with a managed policy again", func(t *testing.T, r *bench.Result) {
+			r.Resources = append(r.Resources, &bench.Resource{Type: "aws:iam/rolePolicyAttachment:RolePolicyAttachment", Name: "sgraph-send-prod-fargate-execution-managed",
+				Inputs: resource.PropertyMap{
+					"role":      resource.NewProperty("sgraph-send-prod-fargate-execution-64c2b80"),
+					"policyArn": resource.NewProperty("arn:aws:iam::aws:policy/AdministratorAccess"),
+				}})
 		}, "surplus <every action of arn:aws:iam::aws:policy/AdministratorAccess>"},
+		{"public function reads another function's secret", edit("sgraph-send-prod-public", `parameter/sgraph-send-prod-public/`, `parameter/`),
+			"lambda public role sgraph-send-prod-public: "},
 		{"instance reads no secret", edit("sgraph-send-prod-ec2", `"ssm:GetParameter"`, `"ssm:DescribeParameters"`),
 			"ec2 instance role sgraph-send-prod-ec2: missing ssm:GetParameter on arn:aws:ssm:eu-west-2:123456789012:parameter/sgraph-send/prod/ec2/SGRAPH_SEND__ACCESS_TOKEN (fetch_secrets)"},
 		{"instance without its acme grant", func(t *testing.T, r *bench.Result) {

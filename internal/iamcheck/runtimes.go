@@ -8,6 +8,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 
+	"github.com/sgraph-ai/sgraph-send-infra/components/lambdapair"
 	"github.com/sgraph-ai/sgraph-send-infra/internal/bench"
 )
 
@@ -38,6 +39,16 @@ func lambdaRole(r *bench.Result, fn *bench.Resource) Role {
 	}
 	if fn.Str("environment.variables.SEND__STORAGE_MODE") == "s3" {
 		needs = append(needs, s3Needs(fn.Str("environment.variables.SEND__S3_BUCKET"))...)
+	}
+	// The entry point reads the function's secrets with one ssm:GetParameters
+	// at cold start (docker/sgraph_entry.py), from the parameters this
+	// variable names.
+	var params map[string]string
+	if v := fn.Str("environment.variables." + lambdapair.SSMParametersEnv); v != "" && json.Unmarshal([]byte(v), &params) == nil {
+		region, acct := arnRegionAccount(str(fn.State, "arn"))
+		for _, pname := range params {
+			needs = append(needs, Need{"ssm:GetParameters", fmt.Sprintf("arn:aws:ssm:%s:%s:parameter%s", region, acct, pname), "secrets at cold start"})
+		}
 	}
 	return verdict(runtime, role.Name, needs, roleGrants(r, role))
 }
@@ -83,7 +94,9 @@ func ecsRoles(r *bench.Result, td *bench.Resource) []Role {
 			if m := ecrImage.FindStringSubmatch(c.Image); m != nil {
 				acct = m[1]
 			}
-			group := fmt.Sprintf("arn:aws:logs:%s:%s:log-group:%s:log-stream:*", o["awslogs-region"], acct, o["awslogs-group"])
+			// The group's ARN with ":*", as for Lambda: CreateLogStream is
+			// authorised on the log group, PutLogEvents on its streams.
+			group := fmt.Sprintf("arn:aws:logs:%s:%s:log-group:%s:*", o["awslogs-region"], acct, o["awslogs-group"])
 			exec = append(exec, Need{"logs:CreateLogStream", group, "awslogs driver"}, Need{"logs:PutLogEvents", group, "awslogs driver"})
 		}
 		for _, s := range c.Secrets {
@@ -206,4 +219,13 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// arnRegionAccount: the region and account fields of an ARN.
+func arnRegionAccount(arn string) (region, account string) {
+	f := strings.SplitN(arn, ":", 6)
+	if len(f) < 5 {
+		return "", ""
+	}
+	return f[3], f[4]
 }

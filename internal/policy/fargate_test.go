@@ -25,6 +25,7 @@ const (
 func fargateRun(t *testing.T, stack string) *bench.Result {
 	return bench.MustRun(t, bench.Options{Stack: stack, Set: map[string]string{
 		"targets": `["fargate"]`, "prebuiltImage": bench.PrebuiltImage, "fargateCertificateArn": fgCertArn,
+		"fargateDomainName": "send.example.com",
 	}})
 }
 

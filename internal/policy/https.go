@@ -3,6 +3,7 @@ package policy
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/sgraph-ai/sgraph-send-infra/internal/bench"
@@ -84,6 +85,9 @@ func albHTTPSProblems(r *bench.Result, alb *bench.Resource) []string {
 				problems = append(problems, fmt.Sprintf("listener %s has no certificate", l.Name))
 			case !strings.Contains(l.Str("sslPolicy"), "TLS13"):
 				problems = append(problems, fmt.Sprintf("listener %s uses %q, not a TLS 1.3 policy", l.Name, l.Str("sslPolicy")))
+			case !hstsYear(l.Str("routingHttpResponseStrictTransportSecurityHeaderValue")):
+				problems = append(problems, fmt.Sprintf("listener %s sends no HSTS of at least a year (routingHttpResponseStrictTransportSecurityHeaderValue %q)",
+					l.Name, l.Str("routingHttpResponseStrictTransportSecurityHeaderValue")))
 			default:
 				https = true
 			}
@@ -219,4 +223,16 @@ func anyStrings(v any) []string {
 		return out
 	}
 	return nil
+}
+
+// hstsYear reports whether a Strict-Transport-Security value pins HTTPS for
+// at least a year (max-age in seconds).
+func hstsYear(v string) bool {
+	for _, part := range strings.Split(v, ";") {
+		if age, ok := strings.CutPrefix(strings.TrimSpace(strings.ToLower(part)), "max-age="); ok {
+			n, err := strconv.Atoi(age)
+			return err == nil && n >= 31536000
+		}
+	}
+	return false
 }

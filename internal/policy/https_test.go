@@ -151,6 +151,12 @@ func TestHTTPSRulesCatchViolations(t *testing.T) {
 		{"TLS 1.2-only policy", policy.ProdHTTPS, "not a TLS 1.3 policy", func(t *testing.T, r *bench.Result) {
 			r.MustFind(t, httpsListener, "sgraph-send-prod-fargate-https").Inputs["sslPolicy"] = str("ELBSecurityPolicy-2016-08")
 		}},
+		{"HTTPS listener without HSTS", policy.ProdHTTPS, "no HSTS", func(t *testing.T, r *bench.Result) {
+			delete(r.MustFind(t, httpsListener, "sgraph-send-prod-fargate-https").Inputs, "routingHttpResponseStrictTransportSecurityHeaderValue")
+		}},
+		{"HSTS for a day", policy.ProdHTTPS, "no HSTS", func(t *testing.T, r *bench.Result) {
+			r.MustFind(t, httpsListener, "sgraph-send-prod-fargate-https").Inputs["routingHttpResponseStrictTransportSecurityHeaderValue"] = str("max-age=86400")
+		}},
 		{"EC2 self-signed", policy.ProdHTTPS, "ec2TlsCertificateParameter", func(t *testing.T, r *bench.Result) {
 			in := r.One(t, "aws:ec2/instance:Instance").Inputs
 			ud := in["userData"].StringValue()

@@ -164,6 +164,9 @@ var LambdaLogRetention = Rule{Name: "lambda-log-retention", Check: func(r *bench
 var lambdaAllowedActions = map[string]bool{
 	"logs:CreateLogStream": true, "logs:PutLogEvents": true,
 	"s3:GetObject": true, "s3:PutObject": true, "s3:DeleteObject": true, "s3:ListBucket": true,
+	// its own secret parameters only (checked below): the entry point reads
+	// the admin key or upload token at cold start (lambda_secrets.go).
+	"ssm:GetParameters": true,
 }
 
 // LambdaLeastPrivilege: a function's execution role has only inline policies
@@ -199,6 +202,7 @@ var LambdaLeastPrivilege = Rule{Name: "lambda-role-least-privilege", Check: func
 		}
 		for _, p := range policies {
 			problems = append(problems, lambdaPolicyProblems(p.Name, p.Str("policy"), logGroupArn)...)
+			problems = append(problems, lambdaParameterScope(p.Name, p.Str("policy"), lambdaName(fn))...)
 		}
 		out = append(out, verdict(fn, problems, "execution role: own log streams and bucket objects only"))
 	}

@@ -136,6 +136,7 @@ func TestLambdaStacksPassEveryPolicy(t *testing.T) {
 				"lambda-json-logs":              2,
 				"lambda-role-least-privilege":   2,
 				"lambda-public-capped":          1,
+				"lambda-no-secret-env":          2,
 			}, seen)
 		})
 	}

@@ -31,7 +31,7 @@ func All() []Rule {
 		NoPlaintextSecrets,
 		DevDestroyable, DestroyKeepsProdData, LambdaPublicCapped,
 		ImageByDigest, EcrRepositorySafety, ArtifactRegistrySafety,
-		LambdaAdminURLIAM, LambdaPublicURLPermissions, LambdaLogRetention, LambdaLeastPrivilege,
+		LambdaAdminURLIAM, LambdaPublicURLPermissions, LambdaLogRetention, LambdaLeastPrivilege, LambdaNoSecretEnv,
 		SGInternetPorts, ContainerLogsRetention,
 		CloudRunScaleToZeroInDev, CloudRunSecretsByReference, CloudRunLeastPrivilege,
 		EC2Hardening,

@@ -19,6 +19,11 @@ var dataTypes = map[string]bool{
 	"aws:cloudwatch/logGroup:LogGroup":                                     true,
 	"gcp:artifactregistry/repository:Repository":                           true,
 	"gcp:storage/bucket:Bucket":                                            true,
+	// prod's guard rails on the account itself: where alarms and the budget
+	// notify, and the spending guard (issue 23).
+	"aws:sns/topic:Topic":             true,
+	"aws:sns/topicPolicy:TopicPolicy": true,
+	"aws:budgets/budget:Budget":       true,
 }
 
 // DestroyKeepsProdData: in prod every resource that holds or protects data is

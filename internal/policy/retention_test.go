@@ -35,6 +35,9 @@ func TestProdDestroyKeepsDataOnRecordedGraph(t *testing.T) {
 		"aws:ecr/lifecyclePolicy:LifecyclePolicy",
 		"gcp:artifactregistry/repository:Repository",
 		"gcp:storage/bucket:Bucket",
+		"aws:sns/topic:Topic",
+		"aws:sns/topicPolicy:TopicPolicy",
+		"aws:budgets/budget:Budget",
 	} {
 		assert.Equal(t, len(prod.OfType(token)), kept[token], "%s: every one retained", token)
 		assert.NotZero(t, kept[token], token)
@@ -65,6 +68,12 @@ func TestSecurityRulesCatchViolations(t *testing.T) {
 		}},
 		{"prod log group deleted", "prod", policy.DestroyKeepsProdData, func(t *testing.T, r *bench.Result) {
 			r.OfType("aws:cloudwatch/logGroup:LogGroup")[0].RetainOnDelete = false
+		}},
+		{"prod alert topic deleted on destroy", "prod", policy.DestroyKeepsProdData, func(t *testing.T, r *bench.Result) {
+			r.One(t, "aws:sns/topic:Topic").RetainOnDelete = false
+		}},
+		{"prod budget unprotected", "prod", policy.DestroyKeepsProdData, func(t *testing.T, r *bench.Result) {
+			r.One(t, "aws:budgets/budget:Budget").Protect = false
 		}},
 		{"dev bucket retained", "dev", policy.DestroyKeepsProdData, func(t *testing.T, r *bench.Result) {
 			r.One(t, "aws:s3/bucketV2:BucketV2").RetainOnDelete = true

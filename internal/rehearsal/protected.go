@@ -29,6 +29,10 @@ var MustSurvive = map[string]string{
 	"aws:s3/bucketOwnershipControls:BucketOwnershipControls":                                     "guards the data: ACLs off",
 	"aws:s3/bucketVersioningV2:BucketVersioningV2":                                               "guards the data: object versions",
 	"aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2":                       "guards the data: version expiry, aborted uploads",
+
+	"aws:sns/topic:Topic":             "guards the account: where prod's alarms and budget notify",
+	"aws:sns/topicPolicy:TopicPolicy": "guards the account: lets the alarms and the budget publish",
+	"aws:budgets/budget:Budget":       "guards the account: prod's spending alert",
 }
 
 // Kept is one resource a destroy must leave, and why.
