@@ -32,6 +32,10 @@ type Fault struct {
 	// API that accepted a create (or delete) and is waiting for it to settle:
 	// the created resource exists even if the call never returns.
 	Applied bool
+	// Forget (with Hang and Applied): an interrupted create reports no id,
+	// as a provider that loses track of what the cloud made: the orphan a
+	// convergence check must name (a broken provider, for the proof).
+	Forget bool
 }
 
 func (f Fault) String() string {
@@ -203,7 +207,7 @@ func (p *provider) applyCreate(ctx context.Context, urn, id string, state resour
 		}
 		return nil
 	}
-	if !in.Applied {
+	if !in.Applied || in.Forget {
 		return interrupted(in, urn)
 	}
 	props, err := p.out(state)

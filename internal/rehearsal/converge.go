@@ -59,6 +59,12 @@ func Converge(stack string, cloud []fakeprovider.Resource, d apitype.DeploymentV
 		if r.External {
 			continue // read, not managed: nothing the cloud's inventory made
 		}
+		if r.PendingReplacement {
+			// Delete-before-replace: deleted in the cloud, kept in state
+			// until its replacement is created.
+			c.Pending = append(c.Pending, fmt.Sprintf("%s %s deleted for its replacement, which is not created yet (id %s)", r.Type, r.URN.Name(), r.ID))
+			continue
+		}
 		inState[key{string(r.URN), string(r.ID)}]++
 		if r.Delete {
 			c.Pending = append(c.Pending, fmt.Sprintf("replaced %s %s awaiting delete (id %s)", r.Type, r.URN.Name(), r.ID))
