@@ -114,6 +114,12 @@ func (f *faultRig) dev(t *testing.T) {
 	f.scenario(t, "SIGKILL mid-up: broken recovery caught, repaired", st, true, func(t *testing.T) int {
 		return f.killedMidUp(t, st, true)
 	})
+	f.scenario(t, "cmd/cycle: its up refused; scale-down runs", st, false, func(t *testing.T) int {
+		return f.cycleUnderFault(t, st, false)
+	})
+	f.scenario(t, "cmd/cycle: its up hangs, run cancelled; scale-down runs", st, false, func(t *testing.T) int {
+		return f.cycleUnderFault(t, st, true)
+	})
 	f.scenario(t, "SIGKILL mid-destroy (pending delete)", st, false, func(t *testing.T) int {
 		return f.killedMidDestroy(t, st)
 	})
