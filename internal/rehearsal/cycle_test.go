@@ -14,6 +14,7 @@ import (
 
 	"github.com/sgraph-ai/sgraph-send-infra/internal/fakeprovider"
 	"github.com/sgraph-ai/sgraph-send-infra/internal/pipeline"
+	"github.com/sgraph-ai/sgraph-send-infra/internal/release"
 	"github.com/sgraph-ai/sgraph-send-infra/smoke"
 )
 
@@ -142,5 +143,42 @@ func (f *faultRig) cycleUnderFault(t *testing.T, st auto.Stack, cancel bool) int
 	}
 	assert.Equal(t, cancel, s.Interrupted)
 	assert.False(t, s.Passed)
+	return 2
+}
+
+// releaseUnderFault runs cmd/release's pipeline (pipeline.Release, dev's
+// tested digest to prod) on the real engine with prod's up of the promoted
+// digest refused half-way (the Lambda function's update): the release rolls
+// back to what prod ran before, says so, and prod converges.
+func (f *faultRig) releaseUnderFault(t *testing.T, dev, prod auto.Stack) int {
+	f.mustUp(t, prod) // prod as it runs before the release
+	src, dst := inlineStack{st: dev, dir: f.eng.Dir}, inlineStack{st: prod, dir: f.eng.Dir}
+	raw, err := src.Outputs(f.ctx)
+	require.NoError(t, err)
+	plain := release.Outputs{}
+	for k, v := range raw {
+		if !v.Secret {
+			plain[k] = v.Value
+		}
+	}
+	img := plain.Image()
+	require.NotEmpty(t, img.Ref, "dev has no image output")
+	// dev's cycle passed on this digest (the record cmd/cycle writes).
+	require.NoError(t, src.SetTags(f.ctx, release.CycleRecord{Image: img, Version: "0.27.6", PassedAt: "2026-12-03T00:00:00Z"}.Tags()))
+	in := f.eng.Providers.Inject(fakeprovider.Fault{Method: "Update", Type: "aws:lambda/function:Function", Times: 1})
+	r := &pipeline.Release{
+		Target: dst, Source: src,
+		Ready: func(context.Context, smoke.RawOutputs, []string) error { return nil },
+		Smoke: func(context.Context, smoke.RawOutputs, []string) (*smoke.Report, error) { return &smoke.Report{}, nil },
+	}
+	s := r.Run(f.ctx)
+	t.Logf("release: %s (err %v)", s.Message, s.Err)
+	require.NoError(t, s.Err)
+	assert.Equal(t, 1, in.Hits(), "the fault acted on the release's up")
+	assert.True(t, s.RolledBack, "a release whose up failed half-way rolls back")
+	assert.False(t, s.Passed)
+	assert.Contains(t, s.Message, "ROLLED BACK:")
+	assert.Contains(t, s.Message, "its up failed")
+	assert.NotEqual(t, img.Ref, s.Runs.Ref, "prod runs the previous digest again")
 	return 2
 }

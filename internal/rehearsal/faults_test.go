@@ -120,6 +120,11 @@ func (f *faultRig) dev(t *testing.T) {
 	f.scenario(t, "cmd/cycle: its up hangs, run cancelled; scale-down runs", st, false, func(t *testing.T) int {
 		return f.cycleUnderFault(t, st, true)
 	})
+	prod, err := f.eng.Stack(f.ctx, "prod", stacks.Run, f.secrets["prod"])
+	require.NoError(t, err)
+	f.scenario(t, "cmd/release: prod's up fails half-way; rolls back", prod, false, func(t *testing.T) int {
+		return f.releaseUnderFault(t, st, prod)
+	})
 	f.scenario(t, "SIGKILL mid-destroy (pending delete)", st, false, func(t *testing.T) int {
 		return f.killedMidDestroy(t, st)
 	})
@@ -131,13 +136,17 @@ func (f *faultRig) scenario(t *testing.T, name string, st auto.Stack, smoke bool
 	t.Helper()
 	start := time.Now()
 	rw := row{scenario: name}
+	ran := false // false when -run filters the scenario out
 	defer func() {
 		f.eng.Providers.ClearFaults()
 		rw.took = time.Since(start).Round(time.Second)
-		f.rows = append(f.rows, rw)
+		if ran {
+			f.rows = append(f.rows, rw)
+		}
 	}()
 	f.phases.run("faults: "+name, func() {
 		ok := t.Run(name, func(t *testing.T) {
+			ran = true
 			rw.runs = run(t)
 			c := f.convergence(t, st)
 			rw.orphans = len(c.Orphans) + len(c.Duplicates)
