@@ -28,6 +28,8 @@ type provider struct {
 	version string
 	rec     *recorder
 	rewrite Rewrite
+	inv     *inventory // the fake cloud (inventory.go)
+	faults  *faults    // injected failures (faults.go)
 
 	mu  sync.Mutex
 	env bench.Env
@@ -223,7 +225,7 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-func (p *provider) Create(_ context.Context, req *pulumirpc.CreateRequest) (*pulumirpc.CreateResponse, error) {
+func (p *provider) Create(ctx context.Context, req *pulumirpc.CreateRequest) (*pulumirpc.CreateResponse, error) {
 	p.record("Create", req.GetUrn(), req.GetPreview())
 	news, err := p.props(req.GetProperties(), "Create")
 	if err != nil {
@@ -239,11 +241,14 @@ func (p *provider) Create(_ context.Context, req *pulumirpc.CreateRequest) (*pul
 	if p.rewrite != nil {
 		p.rewrite(string(u.Type()), u.Name(), state)
 	}
+	if err := p.applyCreate(ctx, req.GetUrn(), id, state); err != nil {
+		return nil, err
+	}
 	props, err := p.out(state)
 	return &pulumirpc.CreateResponse{Id: id, Properties: props}, err
 }
 
-func (p *provider) Update(_ context.Context, req *pulumirpc.UpdateRequest) (*pulumirpc.UpdateResponse, error) {
+func (p *provider) Update(ctx context.Context, req *pulumirpc.UpdateRequest) (*pulumirpc.UpdateResponse, error) {
 	p.record("Update", req.GetUrn(), req.GetPreview())
 	olds, err := p.props(req.GetOlds(), "Update olds")
 	if err != nil {
@@ -266,19 +271,26 @@ func (p *provider) Update(_ context.Context, req *pulumirpc.UpdateRequest) (*pul
 		if p.rewrite != nil {
 			p.rewrite(string(u.Type()), u.Name(), state)
 		}
+		if err := p.applyUpdate(ctx, req.GetUrn(), req.GetId(), state); err != nil {
+			return nil, err
+		}
 	}
 	props, err := p.out(state)
 	return &pulumirpc.UpdateResponse{Properties: props}, err
 }
 
-// Read echoes the recorded state: the fake cloud never drifts.
+// Read answers from the fake cloud's inventory (readCloud): what a create
+// or update left, or gone; the fake cloud never drifts on its own.
 func (p *provider) Read(_ context.Context, req *pulumirpc.ReadRequest) (*pulumirpc.ReadResponse, error) {
 	p.record("Read", req.GetUrn(), false)
-	return &pulumirpc.ReadResponse{Id: req.GetId(), Properties: req.GetProperties(), Inputs: req.GetInputs()}, nil
+	return p.readCloud(req)
 }
 
-func (p *provider) Delete(_ context.Context, req *pulumirpc.DeleteRequest) (*emptypb.Empty, error) {
+func (p *provider) Delete(ctx context.Context, req *pulumirpc.DeleteRequest) (*emptypb.Empty, error) {
 	p.record("Delete", req.GetUrn(), false)
+	if err := p.applyDelete(ctx, req.GetUrn(), req.GetId()); err != nil {
+		return nil, err
+	}
 	return &emptypb.Empty{}, nil
 }
 
@@ -298,6 +310,9 @@ func (p *provider) Invoke(_ context.Context, req *pulumirpc.InvokeRequest) (*pul
 	return &pulumirpc.InvokeResponse{Return: out}, err
 }
 
+// Cancel is the engine asking its providers to stop waiting (SIGINT, or its
+// shutdown): hung calls in flight end (faults.go).
 func (p *provider) Cancel(context.Context, *emptypb.Empty) (*emptypb.Empty, error) {
+	p.faults.signalCancel()
 	return &emptypb.Empty{}, nil
 }

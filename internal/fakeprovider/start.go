@@ -4,8 +4,10 @@
 // resource/plugin/provider_plugin.go). Created resources get their ids and
 // outputs from internal/bench's per-type mocks (bench.Compute, bench.Invoke),
 // the same ones pulumi.WithMocks uses; every call is recorded; Diff replaces
-// on the keys of replaceOn. Nothing leaves loopback, nothing is persisted:
-// the engine's state is the only record of what "exists".
+// on the keys of replaceOn. Nothing leaves loopback, nothing is persisted.
+// What "exists in the cloud" is the Set's inventory (inventory.go), kept
+// across engine runs for the Set's lifetime, so the engine's state can be
+// checked against it; faults.go injects failures and hangs from a test.
 package fakeprovider
 
 import (
@@ -36,6 +38,8 @@ type Options struct {
 // Set is the running providers.
 type Set struct {
 	rec     *recorder
+	inv     *inventory
+	faults  *faults
 	servers []*grpc.Server
 	ports   []string // "aws:PORT", in Versions order
 }
@@ -43,7 +47,7 @@ type Set struct {
 // Start serves one fake provider per package in Versions on 127.0.0.1. Give
 // DebugProviders() to the engine as PULUMI_DEBUG_PROVIDERS; Close when done.
 func Start(opts Options) (*Set, error) {
-	s := &Set{rec: &recorder{}}
+	s := &Set{rec: &recorder{}, inv: &inventory{}, faults: &faults{}}
 	for _, pkg := range []string{"aws", "gcp", "docker"} {
 		l, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
@@ -52,7 +56,7 @@ func Start(opts Options) (*Set, error) {
 		}
 		srv := grpc.NewServer(grpc.MaxRecvMsgSize(400 << 20))
 		pulumirpc.RegisterResourceProviderServer(srv, &provider{
-			pkg: pkg, version: Versions[pkg], rec: s.rec, rewrite: opts.Rewrite, env: bench.EnvFor(nil),
+			pkg: pkg, version: Versions[pkg], rec: s.rec, rewrite: opts.Rewrite, inv: s.inv, faults: s.faults, env: bench.EnvFor(nil),
 		})
 		go func() { _ = srv.Serve(l) }()
 		s.servers = append(s.servers, srv)
@@ -73,6 +77,7 @@ func (s *Set) Reset() { s.rec.reset() }
 
 // Close stops the servers, waiting at most a few seconds for calls in flight.
 func (s *Set) Close() {
+	s.ClearFaults() // hung calls would hold GracefulStop
 	for _, srv := range s.servers {
 		done := make(chan struct{})
 		go func() { srv.GracefulStop(); close(done) }()
