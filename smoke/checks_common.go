@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/sgraph-ai/sgraph-send-infra/outputs"
@@ -130,13 +131,13 @@ func checkGate(ctx context.Context, t *targetRun) (string, error) {
 	if t.uploadToken == "" {
 		return "", warnf("no uploadToken output: the site is open to anyone (UI, uploads and downloads need no token)")
 	}
-	rq := request{method: http.MethodGet, path: t.cfg.HealthPath, noToken: true}
+	rq := request{method: http.MethodGet, path: t.cfg.HealthPath, noToken: true, maxBody: gateMaxBody}
 	res, err := t.do(ctx, rq)
 	if err != nil {
 		return "", err
 	}
 	if res.status != http.StatusUnauthorized {
-		return "", fmt.Errorf("GET %s without %s: got %d, want 401: the access gate is off, the site is open to anyone%s", rq.path, t.cfg.UploadTokenHeader, res.status, t.bodyHint(res.body))
+		return "", fmt.Errorf("GET %s without %s: got %s, want the gate's 401: %s", rq.path, t.cfg.UploadTokenHeader, answerSummary(res), gateVerdict(res))
 	}
 	var body struct {
 		Status string `json:"status"`
@@ -148,4 +149,48 @@ func checkGate(ctx context.Context, t *targetRun) (string, error) {
 		return "", fmt.Errorf("GET %s without %s: 401 body status is %q, want \"error\"", rq.path, t.cfg.UploadTokenHeader, body.Status)
 	}
 	return "refused without the token", nil
+}
+
+// gateMaxBody is what the gate check reads of an answer: the app's 401 is a
+// short JSON object; anything longer is described, not read.
+const gateMaxBody = 4 << 10
+
+// answerSummary says what came back: the status, where a redirect points
+// (its host only: a Location can carry a query that is someone's secret),
+// and the size.
+func answerSummary(res *response) string {
+	s := fmt.Sprintf("%d %s", res.status, http.StatusText(res.status))
+	if loc := res.header.Get("Location"); loc != "" {
+		host := "an unparsable Location"
+		if u, err := url.Parse(loc); err == nil {
+			host = "a relative Location (this host)"
+			if u.Host != "" {
+				host = u.Host
+			}
+		}
+		s += " to " + host
+	}
+	switch {
+	case res.more && res.header.Get("Content-Length") != "":
+		s += fmt.Sprintf(", %s bytes (read %d)", res.header.Get("Content-Length"), len(res.body))
+	case res.more:
+		s += fmt.Sprintf(", more than %d bytes (not read further)", len(res.body))
+	default:
+		s += fmt.Sprintf(", %d bytes", len(res.body))
+	}
+	return s
+}
+
+// gateVerdict explains a non-401 answer without claiming more than it shows.
+func gateVerdict(res *response) string {
+	switch {
+	case res.status >= 200 && res.status < 300:
+		return "the access gate is off, the site is open to anyone"
+	case res.status >= 300 && res.status < 400:
+		return "something in front of the app redirects callers without the token (the app's gate answers 401 itself)"
+	case res.status == http.StatusForbidden:
+		return "refused, but not by the app's gate (a WAF, a proxy or an IAM layer in front?)"
+	default:
+		return "not the gate's answer"
+	}
 }
