@@ -94,6 +94,9 @@ func checkCORS(ctx context.Context, t *targetRun) (string, error) {
 		"Access-Control-Request-Method":  {http.MethodPost},
 		"Access-Control-Request-Headers": {"content-type"},
 	}}
+	if t.ep.IAMAuth {
+		return checkIAMPreflight(ctx, t, rq)
+	}
 	res, err := t.do(ctx, rq)
 	if err != nil {
 		return "", err
@@ -116,6 +119,34 @@ func checkCORS(ctx context.Context, t *targetRun) (string, error) {
 		return "", fmt.Errorf("OPTIONS %s: access-control-max-age is %q, want %q", path, ma, exp.MaxAge)
 	}
 	return "", nil
+}
+
+// checkIAMPreflight sends the preflight as a browser would: without
+// credentials. An AWS_IAM Function URL must be signed with SigV4 on every
+// request, and "Lambda processes the request only if the signatures match"
+// (AWS Lambda Developer Guide, "Invoking Lambda function URLs", Function URL
+// invocation basics: docs.aws.amazon.com/lambda/latest/dg/urls-invocation.html).
+// Lambda answers preflights itself only when the URL has a Cors
+// configuration (same guide, "Creating and managing Lambda function URLs",
+// CORS), and ours has none (components/lambdapair/access.go). So an unsigned
+// preflight is refused with 403 before the app: no browser can call the
+// admin URL directly, only through cmd/admin. An answer from the app would
+// mean unsigned requests get through.
+func checkIAMPreflight(ctx context.Context, t *targetRun, rq request) (string, error) {
+	rq.unsigned = true
+	rq.maxBody = gateMaxBody
+	res, err := t.do(ctx, rq)
+	if err != nil {
+		return "", err
+	}
+	switch {
+	case res.status == http.StatusForbidden && res.header.Get(t.cfg.RequestIDHeader) == "":
+		return "a browser's unsigned preflight is refused by AWS_IAM (403): browsers use the admin app through cmd/admin", nil
+	case res.header.Get(t.cfg.RequestIDHeader) != "":
+		return "", fmt.Errorf("OPTIONS %s without a signature: the app answered (%s): the AWS_IAM layer let an unsigned request through", rq.path, answerSummary(res))
+	default:
+		return "", fmt.Errorf("OPTIONS %s without a signature: got %s, want AWS_IAM's 403 (AWS docs: every request to an AWS_IAM function URL must be signed)", rq.path, answerSummary(res))
+	}
 }
 
 // gated says whether the container app's global token gate is on: every
