@@ -69,6 +69,11 @@ fetch('http://%s/tokens/revoke/tok-1', {method: 'POST', mode: 'no-cors', credent
 			require.NoError(t, err)
 			require.Contains(t, href, "http://"+c.addr+"/", "logged in and landed on the console")
 			require.True(t, up.reached("GET /admin"), "the login redirect went through the console")
+			// The console's own page keeps working: its POST carries our Origin.
+			status, err := chromedp.Run(ctx, chromedp.Evaluate[float64](`fetch('/tokens/list-details', {method: 'POST', body: '{}'}).then((r) => r.status)`, chromedp.EvalAwaitPromise))
+			require.NoError(t, err)
+			assert.NotEqual(t, float64(http.StatusForbidden), status, "a same-origin POST is refused")
+			assert.True(t, up.reached("POST /tokens/list-details"), "the same-origin POST reached the app")
 
 			// The same profile, later, on a page of another port.
 			require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(attacker.URL)))
