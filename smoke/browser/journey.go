@@ -65,8 +65,11 @@ func Run(ctx context.Context, cfg Config, t Target, secrets ...string) []smoke.R
 		link.Verdict, link.Reason = smoke.Skip, "no share link: the journey stopped before the page gave one"
 	case out.linkErr != nil && t.NoUIProxy:
 		link.Verdict, link.Reason = smoke.Warn, fmt.Sprintf("share link as given %s: %v: the app's own share path is broken (v0.27.6, ui-journey.md) and no proxy of ours sits in front of this target to redirect it", out.link, out.linkErr)
-	case out.linkErr != nil:
+	case out.linkErr != nil && err == nil:
+		// The same fragment worked on the versioned page: the path is at fault.
 		link.Verdict, link.Reason = smoke.Fail, fmt.Sprintf("share link as given %s: %v: our ALB (Fargate) or nginx (EC2) redirect of the share path to the download page should have fixed the app's broken link; check that redirect", out.link, out.linkErr)
+	case out.linkErr != nil:
+		link.Verdict, link.Reason = smoke.Fail, fmt.Sprintf("share link as given %s: %v", out.link, out.linkErr)
 	default:
 		link.Verdict, link.Reason = smoke.Pass, fmt.Sprintf("share link as given %s decrypted and saved identical bytes", out.link)
 	}

@@ -110,6 +110,9 @@ func TestJourneyOnFixturePages(t *testing.T) {
 			if tc.pages.LinkNotFound && !strings.Contains(j.Reason, "/send/v0/v0.2/v0.2.0/en-gb/download/index.html#") {
 				t.Errorf("journey should name the versioned page that worked: %s", j.Reason)
 			}
+			if hint := "should have fixed the app's broken link"; tc.link == smoke.Fail && strings.Contains(l.Reason, hint) != (tc.journey == smoke.Pass) {
+				t.Errorf("the redirect hint belongs to a link that failed where the versioned page worked, only: %s", l.Reason)
+			}
 			if tc.fast && j.Duration >= c.StepTimeout {
 				t.Errorf("the journey took %s, more than one step timeout (%s): it waited instead of failing on the key form", j.Duration, c.StepTimeout)
 			}
