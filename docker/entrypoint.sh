@@ -16,14 +16,16 @@ case "$mode" in
   admin)     app="sgraph_entry:create_admin_app" ;;
   container) app="sgraph_ai_app_send__docker.app:create_app" ;;
   *)
-    echo "entrypoint: SGRAPH_SEND_APP must be user, admin or container, got '$mode'" >&2
+    # The value is not printed: an env-name override gone wrong can put a
+    # secret (the upload token) in this variable, and stderr is the log.
+    echo "entrypoint: SGRAPH_SEND_APP must be user, admin or container (its value, ${#mode} characters, is not shown)" >&2
     exit 64
     ;;
 esac
 
 case "$port" in
   ''|*[!0-9]*)
-    echo "entrypoint: PORT must be a number, got '$port'" >&2
+    echo "entrypoint: PORT must be a number (its value, ${#port} characters, is not shown)" >&2
     exit 64
     ;;
 esac

@@ -8,6 +8,11 @@ header, which a logging filter cannot see. RequestIdMiddleware reads it as
 the response starts and keeps it in a context variable; uvicorn writes its
 access line inside the same `send` call, so the filter finds it there.
 Lines logged outside a request carry no request_id.
+
+Secrets in paths: the real UI's gate sends the upload token in the path
+(GET /api/transfers/check-token/<token>), and any query value may be one.
+Access lines keep the path with that segment and every query value replaced
+by [REDACTED], in the path field and in the message alike.
 """
 import contextvars
 import datetime
@@ -15,12 +20,30 @@ import importlib
 import json
 import logging
 import os
+import re
 
 REQUEST_ID_HEADER = b"fast-api-request-id"
 request_id = contextvars.ContextVar("sgraph_send_request_id", default=None)
 
 # uvicorn.access records carry these args, in this order.
 ACCESS_FIELDS = ("client", "method", "path", "http_version", "status")
+PATH_ARG = ACCESS_FIELDS.index("path")
+REDACTED = "[REDACTED]"
+# The segment after check-token, whatever the case or encoding of the name.
+SECRET_SEGMENT = re.compile(r"(/check(?:-|%2d)token/)[^/?#]*", re.IGNORECASE)
+
+
+def redact_path(path):
+    """The path with check-token's segment and every query value redacted."""
+    if not isinstance(path, str):
+        return path
+    head, sep, query = path.partition("?")
+    head = SECRET_SEGMENT.sub(lambda m: m.group(1) + REDACTED, head)
+    if sep:
+        query = "&".join(
+            part.partition("=")[0] + ("=" + REDACTED if "=" in part else "") for part in query.split("&")
+        )
+    return head + sep + query
 
 
 class RequestIdFilter(logging.Filter):
@@ -31,6 +54,11 @@ class RequestIdFilter(logging.Filter):
 
 class JsonFormatter(logging.Formatter):
     def format(self, record):
+        access = record.name == "uvicorn.access" and isinstance(record.args, tuple) and len(record.args) == len(ACCESS_FIELDS)
+        if access:
+            args = list(record.args)
+            args[PATH_ARG] = redact_path(args[PATH_ARG])
+            record.args = tuple(args)
         out = {
             "time": datetime.datetime.fromtimestamp(record.created, datetime.timezone.utc)
             .isoformat(timespec="milliseconds")
@@ -39,7 +67,7 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
-        if record.name == "uvicorn.access" and isinstance(record.args, tuple) and len(record.args) == len(ACCESS_FIELDS):
+        if access:
             out.update(zip(ACCESS_FIELDS, record.args))
         rid = getattr(record, "request_id", None)
         if rid:

@@ -22,9 +22,15 @@ const minCertDays = 14
 // minCertDays more; unless the outputs declare it self-signed.
 func checkTLS(ctx context.Context, t *targetRun) (string, error) {
 	if t.ep.URL.Scheme != "https" {
+		if t.gated() {
+			return "", warnf("plain http: the upload token (%s) goes to %s unencrypted on every request, readable by anyone on the path; give the target a domain and certificate (%s)", t.cfg.UploadTokenHeader, t.ep.URL.Host, tlsConfigHint(t.ep.Name))
+		}
 		return "", skipf("plain http: no certificate to verify")
 	}
 	if t.ep.InsecureTLS {
+		if t.gated() {
+			return "", warnf("self-signed certificate, not verified: the upload token (%s) goes to %s over TLS whose server nobody authenticated, so a man in the middle can read it; give the target a domain and certificate (%s)", t.cfg.UploadTokenHeader, t.ep.URL.Host, tlsConfigHint(t.ep.Name))
+		}
 		return "", skipf("outputs declare the certificate self-signed: chain not verified")
 	}
 	// Any HTTP answer proves the handshake verified; unsigned on purpose so
@@ -38,6 +44,18 @@ func checkTLS(ctx context.Context, t *targetRun) (string, error) {
 		return "", fmt.Errorf("https answered without a TLS connection state")
 	}
 	return tlsVerdict(res.tls.PeerCertificates[0], res.tls.VerifiedChains, t.ep.URL.Hostname(), time.Now())
+}
+
+// tlsConfigHint names the stack config that gives a target a trusted certificate.
+func tlsConfigHint(target string) string {
+	switch target {
+	case "fargate":
+		return "fargateDomainName and fargateCertificateArn"
+	case "ec2":
+		return "ec2DomainName, or ec2TlsCertificateParameter"
+	default:
+		return "a domain with a trusted certificate"
+	}
 }
 
 // tlsVerdict judges a handshake the client already verified: the leaf names

@@ -32,6 +32,9 @@ type request struct {
 	// noToken leaves out the upload token the container app otherwise gets
 	// on every request: the checks that prove the gate need it.
 	noToken bool
+	// maxBody, when set, reads at most this much of the answer (a check
+	// that only needs the status must not pull a gigabyte).
+	maxBody int64
 }
 
 // response is a fully read answer.
@@ -40,6 +43,8 @@ type response struct {
 	header http.Header
 	body   []byte
 	tls    *tls.ConnectionState
+	// more: the body went on past what was read.
+	more bool
 }
 
 // newHTTPClient builds one client per target so each has its own TLS rule
@@ -164,11 +169,19 @@ func (t *targetRun) once(ctx context.Context, rq request, u *url.URL) (*response
 		return nil, describeErr(ctx, rq.method, u.Path, err)
 	}
 	defer res.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(res.Body, maxBody))
+	limit := int64(maxBody)
+	if rq.maxBody > 0 {
+		limit = rq.maxBody
+	}
+	b, err := io.ReadAll(io.LimitReader(res.Body, limit+1))
 	if err != nil {
 		return nil, describeErr(ctx, rq.method, u.Path, fmt.Errorf("reading body: %w", err))
 	}
-	return &response{status: res.StatusCode, header: res.Header, body: b, tls: res.TLS}, nil
+	more := int64(len(b)) > limit
+	if more {
+		b = b[:limit]
+	}
+	return &response{status: res.StatusCode, header: res.Header, body: b, tls: res.TLS, more: more}, nil
 }
 
 // describeErr turns transport errors into a reason a human can act on,

@@ -13,7 +13,9 @@ import (
 // budget: a fresh EC2 instance or a Fargate task refuses connections, times
 // out or answers 502/503/504 for minutes after "up". Any other answer,
 // 401 and 403 included, means the app (or its front) is there. The probe
-// carries no credential: it only asks whether something answers.
+// carries no app credential. On an AWS_IAM URL it is signed: unsigned, the
+// IAM layer answers 403 at once whether or not the app behind it runs, so
+// only a signed probe waits for the app itself.
 func checkReady(ctx context.Context, t *targetRun) (string, error) {
 	budget := t.cfg.readinessFor(t.ep.Name)
 	if budget <= 0 {
@@ -22,7 +24,7 @@ func checkReady(ctx context.Context, t *targetRun) (string, error) {
 	rctx, cancel := context.WithTimeout(ctx, budget)
 	defer cancel()
 	start := time.Now()
-	rq := request{method: http.MethodGet, path: t.cfg.HealthPath, unsigned: true, noToken: true}
+	rq := request{method: http.MethodGet, path: t.cfg.HealthPath, unsigned: !t.ep.IAMAuth, noToken: true, maxBody: gateMaxBody}
 	u, err := t.resolve(rq.path)
 	if err != nil {
 		return "", err
@@ -36,6 +38,9 @@ func checkReady(ctx context.Context, t *targetRun) (string, error) {
 		acancel()
 		var cv *tls.CertificateVerificationError
 		switch {
+		case err == nil && t.ep.IAMAuth && res.status == http.StatusForbidden && res.header.Get(t.cfg.RequestIDHeader) == "":
+			// Our signature was refused: waiting will not change it; health says why.
+			return fmt.Sprintf("the AWS_IAM layer refused the signed probe (403) after %s: the app's state is unknown", time.Since(start).Round(time.Millisecond)), nil
 		case err == nil && !transientStatus(res.status):
 			return fmt.Sprintf("answered %d after %s", res.status, time.Since(start).Round(time.Millisecond)), nil
 		case err != nil && errors.As(err, &cv):

@@ -97,8 +97,8 @@ func Run(ctx context.Context, o *Outputs, opts ...Option) (*Report, error) {
 // after another (they share a cold start and should not stampede it); targets
 // run in parallel, so a slow target only delays its own rows. First the
 // target must answer at all (the ready row); a failed health check skips the
-// checks that need a healthy app; once the run's deadline passes, every
-// check still running or not started fails with "deadline".
+// checks that need a healthy app; once the run's deadline passes, the check
+// still running fails with "deadline" and those not started are skipped.
 func (t *targetRun) runAll(ctx context.Context, tix int, red redactor, out chan<- Result) {
 	base := Result{Target: t.ep.Name, Kind: string(t.ep.Kind), URL: t.ep.URL.String(), tix: tix}
 	if t.ep.SkipReason != "" {
@@ -116,7 +116,9 @@ func (t *targetRun) runAll(ctx context.Context, tix int, red redactor, out chan<
 		var err error
 		switch {
 		case deadlinePassed(ctx):
-			err = fmt.Errorf("%v: not run", context.Cause(ctx))
+			// Never started: nothing was tried, so nothing failed; the
+			// check that was running when the deadline passed fails.
+			err = skipf("deadline: not run (%v)", context.Cause(ctx))
 		case skipAll != "":
 			err = skipf("%s", skipAll)
 		case c.afterHealth && skipUnhealthy != "":

@@ -83,6 +83,14 @@ func (c *console) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		c.refuse(w, r, http.StatusMisdirectedRequest, "refused: Host is not this console's address")
 		return
 	}
+	// Cross-site request forgery: cookies are not port-scoped, so a page on
+	// any other 127.0.0.1 port is same-site and its no-cors POST carries our
+	// SameSite=Strict session. Only our own origin (or a request the user
+	// typed, or a non-browser client) is ours.
+	if msg := c.foreignOrigin(r); msg != "" {
+		c.refuse(w, r, http.StatusForbidden, msg)
+		return
+	}
 	if r.URL.Path == loginPath {
 		c.login(w, r)
 		return
@@ -92,6 +100,27 @@ func (c *console) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c.forward(w, r)
+}
+
+// foreignOrigin says why a request comes from a page not served by this
+// console, or "". Browsers send Origin on every POST and on CORS requests;
+// where they omit it (a GET, a navigation) they send Sec-Fetch-Site, which
+// is "same-origin" for our own pages and "none" for what the user typed.
+// A client that sends neither is no browser, and holds no cookie of ours
+// unless given one. (Fetch Metadata: https://w3c.github.io/webappsec-fetch-metadata/)
+func (c *console) foreignOrigin(r *http.Request) string {
+	if origin, ok := r.Header["Origin"]; ok {
+		if len(origin) != 1 || origin[0] != "http://"+c.addr {
+			return fmt.Sprintf("refused: the request comes from another origin (Origin %q), not from this console's pages", strings.Join(origin, ","))
+		}
+		return ""
+	}
+	switch site := r.Header.Get("Sec-Fetch-Site"); site {
+	case "", "same-origin", "none":
+		return ""
+	default:
+		return fmt.Sprintf("refused: the request comes from another site (Sec-Fetch-Site %q), not from this console's pages", site)
+	}
 }
 
 func (c *console) login(w http.ResponseWriter, r *http.Request) {

@@ -25,9 +25,21 @@ import (
 // upstream: the admin app behind the SigV4-checking front, plus a route that
 // redirects off the admin URL; it records what arrived after the front.
 type upstream struct {
-	mu   sync.Mutex
-	last *http.Request
-	hits int
+	mu    sync.Mutex
+	last  *http.Request
+	hits  int
+	paths []string
+}
+
+func (u *upstream) reached(prefix string) bool {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	for _, p := range u.paths {
+		if strings.HasPrefix(p, prefix) {
+			return true
+		}
+	}
+	return false
 }
 
 func (u *upstream) start(t *testing.T) *httptest.Server {
@@ -40,6 +52,7 @@ func (u *upstream) start(t *testing.T) *httptest.Server {
 	rec := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		u.mu.Lock()
 		u.last, u.hits = r.Clone(context.Background()), u.hits+1
+		u.paths = append(u.paths, r.Method+" "+r.URL.Path)
 		u.mu.Unlock()
 		mux.ServeHTTP(w, r)
 	})
@@ -80,8 +93,16 @@ var noFollow = &http.Client{
 
 func get(t *testing.T, c *console, path, host, cookie string) *http.Response {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, "http://"+c.addr+path, nil)
+	return send(t, c, http.MethodGet, path, host, cookie, nil)
+}
+
+func send(t *testing.T, c *console, method, path, host, cookie string, headers map[string]string) *http.Response {
+	t.Helper()
+	req, err := http.NewRequest(method, "http://"+c.addr+path, nil)
 	require.NoError(t, err)
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
 	if host != "" {
 		req.Host = host
 	}
@@ -154,10 +175,18 @@ func TestConsoleRefuses(t *testing.T) {
 	before := up.hits
 
 	cases := []struct {
-		name, path, host, cookie string
-		want                     int
-		forwarded                bool
+		name, method, path, host, cookie string
+		headers                          map[string]string
+		want                             int
+		forwarded                        bool
 	}{
+		// Cross-site request forgery, with the session cookie a browser attaches.
+		{name: "Origin of another site", method: http.MethodPost, path: "/tokens/revoke/t1", cookie: session, headers: map[string]string{"Origin": "http://evil.example"}, want: http.StatusForbidden},
+		{name: "Origin of another loopback port", method: http.MethodPost, path: "/tokens/revoke/t1", cookie: session, headers: map[string]string{"Origin": "http://127.0.0.1:1"}, want: http.StatusForbidden},
+		{name: "Origin null (sandboxed page)", method: http.MethodPost, path: "/tokens/revoke/t1", cookie: session, headers: map[string]string{"Origin": "null"}, want: http.StatusForbidden},
+		{name: "Origin https on our host:port", method: http.MethodPost, path: "/tokens/revoke/t1", cookie: session, headers: map[string]string{"Origin": "https://" + c.addr}, want: http.StatusForbidden},
+		{name: "no Origin, Sec-Fetch-Site same-site", path: "/tokens/list", cookie: session, headers: map[string]string{"Sec-Fetch-Site": "same-site"}, want: http.StatusForbidden},
+		{name: "no Origin, Sec-Fetch-Site cross-site", path: "/tokens/list", cookie: session, headers: map[string]string{"Sec-Fetch-Site": "cross-site"}, want: http.StatusForbidden},
 		{name: "no session", path: "/admin", want: http.StatusUnauthorized},
 		{name: "wrong session", path: "/admin", cookie: sessionCookie + "=guess", want: http.StatusUnauthorized},
 		{name: "foreign Host (DNS rebinding)", path: "/admin", host: "rebind.example:" + strings.Split(c.addr, ":")[1], cookie: session, want: http.StatusMisdirectedRequest},
@@ -168,7 +197,11 @@ func TestConsoleRefuses(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			hits := up.hits
-			resp := get(t, c, tc.path, tc.host, tc.cookie)
+			method := tc.method
+			if method == "" {
+				method = http.MethodGet
+			}
+			resp := send(t, c, method, tc.path, tc.host, tc.cookie, tc.headers)
 			assert.Equal(t, tc.want, resp.StatusCode)
 			assert.Empty(t, resp.Header.Get("Location"), "never sends the browser elsewhere")
 			if !tc.forwarded {
@@ -178,6 +211,32 @@ func TestConsoleRefuses(t *testing.T) {
 	}
 	assert.Equal(t, before+1, up.hits, "only the off-site redirect reached the admin URL")
 	assertNoSecretLogged(t, &logs, c)
+}
+
+// What the console's own pages, the address bar and non-browser clients send
+// is forwarded.
+func TestConsoleForwardsItsOwnOrigin(t *testing.T) {
+	var up upstream
+	srv := up.start(t)
+	var logs syncBuf
+	c := startConsole(t, srv, smoketest.Creds, &logs)
+	session := login(t, c)
+	for _, tc := range []struct {
+		name, method string
+		headers      map[string]string
+	}{
+		{"POST from our page", http.MethodPost, map[string]string{"Origin": "http://" + c.addr, "Sec-Fetch-Site": "same-origin"}},
+		{"GET from our page", http.MethodGet, map[string]string{"Sec-Fetch-Site": "same-origin"}},
+		{"typed in the address bar", http.MethodGet, map[string]string{"Sec-Fetch-Site": "none"}},
+		{"no browser headers (curl)", http.MethodGet, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			hits := up.hits
+			resp := send(t, c, tc.method, "/tokens/list", "", session, tc.headers)
+			assert.NotEqual(t, http.StatusForbidden, resp.StatusCode)
+			assert.Equal(t, hits+1, up.hits, "forwarded")
+		})
+	}
 }
 
 func TestConsoleWithWrongCredentialsGetsTheFrontsRefusal(t *testing.T) {

@@ -284,7 +284,10 @@ ui_redirects() {
 }
 
 # render_nginx prints the nginx.conf that replaces the distribution's, so
-# nothing listens on 80.
+# nothing listens on 80. No secret in the access log: the real UI's gate sends
+# the upload token in the path (GET /api/transfers/check-token/<token>) and any
+# query value may be one, so the logged URI drops that segment and the query
+# values (nginx map: the first matching regex wins); no Referer is logged.
 render_nginx() {
 	local redirects
 	redirects="$(ui_redirects)"
@@ -297,7 +300,13 @@ pid /run/nginx.pid;
 include /usr/share/nginx/modules/*.conf;
 events { worker_connections 1024; }
 http {
-    access_log /var/log/nginx/access.log;
+    map \$request_uri \$log_uri {
+        "~*^(?<k>[^?]*/check(-|%2d)token/)" "\${k}[REDACTED]";
+        "~^(?<k>[^?]*)[?]" "\${k}?[REDACTED]";
+        default \$request_uri;
+    }
+    log_format redacted '\$remote_addr [\$time_local] "\$request_method \$log_uri \$server_protocol" \$status \$body_bytes_sent \$request_time "\$http_user_agent"';
+    access_log /var/log/nginx/access.log redacted;
     server_tokens off;
     server {
         listen 443 ssl;

@@ -65,6 +65,9 @@ func Run(ctx context.Context, cfg Config, t Target, secrets ...string) []smoke.R
 		link.Verdict, link.Reason = smoke.Skip, "no share link: the journey stopped before the page gave one"
 	case out.linkErr != nil && t.NoUIProxy:
 		link.Verdict, link.Reason = smoke.Warn, fmt.Sprintf("share link as given %s: %v: the app's own share path is broken (v0.27.6, ui-journey.md) and no proxy of ours sits in front of this target to redirect it", out.link, out.linkErr)
+	case out.linkErr != nil && err == nil:
+		// The same fragment worked on the versioned page: the path is at fault.
+		link.Verdict, link.Reason = smoke.Fail, fmt.Sprintf("share link as given %s: %v: our ALB (Fargate) or nginx (EC2) redirect of the share path to the download page should have fixed the app's broken link; check that redirect", out.link, out.linkErr)
 	case out.linkErr != nil:
 		link.Verdict, link.Reason = smoke.Fail, fmt.Sprintf("share link as given %s: %v", out.link, out.linkErr)
 	default:
@@ -72,6 +75,9 @@ func Run(ctx context.Context, cfg Config, t Target, secrets ...string) []smoke.R
 	}
 	if len(out.artifacts) > 0 && (journey.Verdict == smoke.Fail || link.Verdict == smoke.Fail) {
 		journey.Reason += fmt.Sprintf(" [screenshots and console: %s]", filepath.Dir(out.artifacts[0]))
+	}
+	if out.key != "" {
+		red = newRedactor(append(red.secrets, out.key)...)
 	}
 	journey.Reason, link.Reason = red.String(journey.Reason), red.String(link.Reason)
 	return []smoke.Result{journey, link}
@@ -82,6 +88,7 @@ type outcome struct {
 	linkErr   error
 	linkTime  time.Duration
 	worked    string // the page that saved the file, key masked
+	key       string // the share link's decryption key, redacted everywhere
 	artifacts []string
 }
 
@@ -142,6 +149,15 @@ func run(ctx context.Context, cfg Config, t Target, red redactor) (out outcome, 
 		return out, err
 	}
 	raw, err := upload(sender, file)
+	// From now on the key is a secret like the token: the console, the
+	// screenshots and the reasons never show it.
+	if _, frag, ok := strings.Cut(raw, "#"); ok {
+		if _, key, _ := strings.Cut(strings.TrimSpace(frag), "/"); key != "" {
+			out.key = key
+			s.addSecret(key)
+			keySeen(key)
+		}
+	}
 	sender.snapshot("upload")
 	if err != nil {
 		return out, err
@@ -218,3 +234,6 @@ func maskKey(link string) string {
 }
 
 var errTimeout = errors.New("timed out")
+
+// keySeen is told the share link's key (tests scan the artifacts for it).
+var keySeen = func(string) {}

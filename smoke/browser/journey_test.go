@@ -2,6 +2,8 @@ package browser
 
 import (
 	"context"
+	"fmt"
+	"io/fs"
 	"net/http/httptest"
 	"net/url"
 	"os"
@@ -51,11 +53,12 @@ func TestJourneyOnFixturePages(t *testing.T) {
 		journey   smoke.Verdict
 		link      smoke.Verdict
 		wantInErr string // in the failing result's reason
+		fast      bool   // fails well within one step timeout
 	}{
 		{name: "open site", journey: smoke.Pass, link: smoke.Pass},
 		// The real container app today, gated: the link 404s, the versioned page works.
 		{name: "token site, link 404", token: lowerToken, pages: smoketest.PageFaults{LinkNotFound: true}, journey: smoke.Pass, link: smoke.Fail,
-			wantInErr: "/<key> answered 404 Not Found"},
+			wantInErr: "/<key> answered 404 Not Found: our ALB (Fargate) or nginx (EC2) redirect of the share path to the download page should have fixed"},
 		// The same app where no proxy of ours can redirect the link: the app's
 		// known bug warns instead of failing every cycle.
 		{name: "no proxy, link 404", token: lowerToken, noProxy: true, pages: smoketest.PageFaults{LinkNotFound: true}, journey: smoke.Pass, link: smoke.Warn,
@@ -64,8 +67,10 @@ func TestJourneyOnFixturePages(t *testing.T) {
 		// capitals makes every UI upload fail; the fixture gate does the same.
 		{name: "token with capitals", token: smoketest.Token, journey: smoke.Fail, link: smoke.Skip,
 			wantInErr: `upload: the share link (#combined-link): the page says "Invalid or missing token.`},
+		// As on the real page (AES-GCM), a changed byte does not decrypt: the
+		// page shows its key form, and the journey fails at once on it.
 		{name: "download returns other bytes", faults: smoketest.Faults{CorruptDownload: true}, journey: smoke.Fail, link: smoke.Fail,
-			wantInErr: "compare: the saved file (150000 bytes) differs from the uploaded one (150000 bytes), first at byte 75000"},
+			wantInErr: "download: the page shows its key form (#key-input) instead of saving the file", fast: true},
 		{name: "gate never opens", pages: smoketest.PageFaults{GateNeverOpens: true}, journey: smoke.Fail, link: smoke.Skip,
 			wantInErr: `gate: the gate opening (#token-status-bar): the page says "Invalid or missing token.`},
 	}
@@ -83,6 +88,9 @@ func TestJourneyOnFixturePages(t *testing.T) {
 			target := Target{Name: "fake", Origin: u}
 			target.Token = tc.token
 			target.NoUIProxy = tc.noProxy
+			var keys []string
+			keySeen = func(k string) { keys = append(keys, k) }
+			defer func() { keySeen = func(string) {} }()
 			res := Run(context.Background(), c, target)
 			if len(res) != 2 {
 				t.Fatalf("want 2 results, got %d", len(res))
@@ -102,7 +110,24 @@ func TestJourneyOnFixturePages(t *testing.T) {
 			if tc.pages.LinkNotFound && !strings.Contains(j.Reason, "/send/v0/v0.2/v0.2.0/en-gb/download/index.html#") {
 				t.Errorf("journey should name the versioned page that worked: %s", j.Reason)
 			}
-			assertNoSecret(t, c.ArtifactDir, j.Reason, l.Reason)
+			if hint := "should have fixed the app's broken link"; tc.link == smoke.Fail && strings.Contains(l.Reason, hint) != (tc.journey == smoke.Pass) {
+				t.Errorf("the redirect hint belongs to a link that failed where the versioned page worked, only: %s", l.Reason)
+			}
+			if tc.fast && j.Duration >= c.StepTimeout {
+				t.Errorf("the journey took %s, more than one step timeout (%s): it waited instead of failing on the key form", j.Duration, c.StepTimeout)
+			}
+			if tc.link != smoke.Skip && len(keys) == 0 {
+				t.Errorf("the journey got a link but reported no key: the artifact scan below would prove nothing")
+			}
+			assertNoSecret(t, c.ArtifactDir, append(keys, tc.token, smoketest.Token, smoketest.Key), j.Reason, l.Reason)
+			if tc.journey == smoke.Pass || tc.link != smoke.Skip {
+				// The pages that show the key were photographed, redacted.
+				for _, shot := range []string{"browser-fake-sender-upload.png", "browser-fake-recipient-*-download.png"} {
+					if got, _ := filepath.Glob(filepath.Join(c.ArtifactDir, shot)); len(got) == 0 {
+						t.Errorf("no screenshot %s (the page was not redactable?)", shot)
+					}
+				}
+			}
 			if j.Verdict == smoke.Fail {
 				if _, err := os.Stat(filepath.Join(c.ArtifactDir, "browser-fake-console.txt")); err != nil {
 					t.Errorf("failing journey saved no console: %v", err)
@@ -116,22 +141,69 @@ func TestJourneyOnFixturePages(t *testing.T) {
 	}
 }
 
-// assertNoSecret: no reason and no saved text holds the token or the admin key.
-func assertNoSecret(t *testing.T, dir string, reasons ...string) {
+// assertNoSecret: no reason, no artifact file's name and no artifact's
+// content holds any form of a secret (the token, the admin key, the share
+// link's key: raw, encoded, case-changed).
+func assertNoSecret(t *testing.T, dir string, secrets []string, reasons ...string) {
 	t.Helper()
-	for _, tok := range []string{smoketest.Token, lowerToken, strings.ToLower(smoketest.Token)} {
-		for _, r := range reasons {
-			if strings.Contains(r, tok) {
-				t.Errorf("a reason leaks the token: %s", r)
+	for _, leak := range findSecrets(dir, secrets, reasons...) {
+		t.Error(leak)
+	}
+}
+
+func findSecrets(dir string, secrets []string, reasons ...string) []string {
+	var forms []string
+	for _, s := range secrets {
+		for _, f := range smoke.SecretForms(s) {
+			forms = append(forms, strings.ToLower(f))
+		}
+	}
+	var leaks []string
+	check := func(where, text string) {
+		text = strings.ToLower(text)
+		for _, f := range forms {
+			if strings.Contains(text, f) {
+				leaks = append(leaks, fmt.Sprintf("%s holds a secret (as %q)", where, f[:min(4, len(f))]+"…"))
+				return
 			}
 		}
-		files, _ := filepath.Glob(filepath.Join(dir, "*.txt"))
-		for _, f := range files {
-			b, _ := os.ReadFile(f)
-			if strings.Contains(string(b), tok) {
-				t.Errorf("%s leaks the token", f)
-			}
+	}
+	for _, r := range reasons {
+		check("a reason", r)
+	}
+	_ = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
 		}
+		check("the artifact name "+d.Name(), d.Name())
+		b, _ := os.ReadFile(path)
+		check("the artifact "+d.Name(), string(b))
+		return nil
+	})
+	return leaks
+}
+
+// The scan is able to fail: it finds a key echoed in any form.
+func TestFindSecretsSeesEveryForm(t *testing.T) {
+	const key = "Zm9vYmFyLWtleS1vZi1mb3J0eS10aHJlZS1jaGFycy0"
+	for _, tc := range []struct{ name, file, text string }{
+		{"console line", "browser-x-console.txt", "GET http://h/en-gb/download/#abc/" + key + " 404"},
+		{"URL-encoded", "browser-x-console.txt", "next=%2Fd%23abc%2F" + url.QueryEscape(key)},
+		{"upper-cased", "browser-x-console.txt", strings.ToUpper(key)},
+		{"in a file name", "browser-" + key + ".png", "png"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			if err := os.WriteFile(filepath.Join(dir, tc.file), []byte(tc.text), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if leaks := findSecrets(dir, []string{key}); len(leaks) == 0 {
+				t.Fatalf("the scan missed %s", tc.name)
+			}
+		})
+	}
+	if leaks := findSecrets(t.TempDir(), []string{key}, "clean reason"); len(leaks) != 0 {
+		t.Fatalf("false alarm: %v", leaks)
 	}
 }
 

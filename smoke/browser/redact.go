@@ -1,38 +1,30 @@
 package browser
 
 import (
-	"sort"
-	"strings"
+	"github.com/sgraph-ai/sgraph-send-infra/smoke"
 )
 
 // redactor replaces secrets in every message, console line and page text
-// the journey saves, like the harness's own redactor.
+// the journey saves, with the harness's own redactor (every encoded and
+// case-changed form, see smoke.SecretForms).
 type redactor struct {
-	secrets []string
-	r       *strings.Replacer
+	secrets []string // the raw values
+	forms   []string // every form of them, for the page's text
+	r       smoke.Redactor
 }
 
 func newRedactor(secrets ...string) redactor {
 	uniq := map[string]bool{}
-	var list []string
+	var red redactor
 	for _, s := range secrets {
 		if s != "" && !uniq[s] {
 			uniq[s] = true
-			list = append(list, s)
+			red.secrets = append(red.secrets, s)
+			red.forms = append(red.forms, smoke.SecretForms(s)...)
 		}
 	}
-	// Longest first, so a secret that contains another is replaced whole.
-	sort.Slice(list, func(i, j int) bool { return len(list[i]) > len(list[j]) })
-	pairs := make([]string, 0, 2*len(list))
-	for _, s := range list {
-		pairs = append(pairs, s, "[REDACTED]")
-	}
-	return redactor{secrets: list, r: strings.NewReplacer(pairs...)}
+	red.r = smoke.NewRedactor(red.secrets...)
+	return red
 }
 
-func (r redactor) String(s string) string {
-	if r.r == nil {
-		return s
-	}
-	return r.r.Replace(s)
-}
+func (r redactor) String(s string) string { return r.r.String(s) }

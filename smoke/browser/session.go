@@ -125,9 +125,14 @@ func (t *tab) snapshot(name string) {
 	}
 	ctx, cancel := context.WithTimeout(t.ctx, 10*time.Second)
 	defer cancel()
-	for _, secret := range t.s.red.secrets {
-		arg, _ := json.Marshal(secret)
-		_ = chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](fmt.Sprintf(redactDOM, arg)))
+	t.s.mu.Lock()
+	forms, _ := json.Marshal(t.s.red.forms)
+	t.s.mu.Unlock()
+	// A page we cannot clean is not photographed.
+	left, err := chromedp.Run(ctx, chromedp.Evaluate[bool](fmt.Sprintf(redactDOM, forms)))
+	if err != nil || left {
+		t.s.note(fmt.Sprintf("screenshot %s skipped: the page could not be redacted (%v)", name, err))
+		return
 	}
 	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 	if err != nil {
@@ -137,12 +142,34 @@ func (t *tab) snapshot(name string) {
 	t.s.write(fmt.Sprintf("%s-%s.png", t.label, name), png)
 }
 
+// redactDOM replaces every form of every secret (case-insensitive) in the
+// page's text, input values and the title, and says whether any is still
+// visible.
 const redactDOM = `(() => {
-  const s = %s, r = '[REDACTED]';
+  const forms = %s, r = '[REDACTED]';
+  if (!forms || !forms.length) return false;
+  const esc = (f) => f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const re = new RegExp(forms.slice().sort((a, b) => b.length - a.length).map(esc).join('|'), 'gi');
+  const clean = (v) => v.replace(re, r);
   const w = document.createTreeWalker(document.documentElement, NodeFilter.SHOW_TEXT);
-  for (let n = w.nextNode(); n; n = w.nextNode()) if (n.nodeValue.includes(s)) n.nodeValue = n.nodeValue.split(s).join(r);
-  document.querySelectorAll('input, textarea').forEach((e) => { if (e.value.includes(s)) e.value = e.value.split(s).join(r); });
+  for (let n = w.nextNode(); n; n = w.nextNode()) n.nodeValue = clean(n.nodeValue);
+  document.querySelectorAll('input:not([type=file]), textarea').forEach((e) => { e.value = clean(e.value); });
+  document.title = clean(document.title);
+  const seen = (document.body ? document.body.innerText : '') + '|' + Array.from(document.querySelectorAll('input:not([type=file]), textarea'), (e) => e.value).join('|');
+  re.lastIndex = 0;
+  return re.test(seen);
 })()`
+
+// addSecret redacts v from now on, and from what was already collected
+// (the share link's key is known only once the page gives the link).
+func (s *session) addSecret(v string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.red = newRedactor(append(append([]string(nil), s.red.secrets...), v)...)
+	for i, line := range s.console {
+		s.console[i] = s.red.String(line)
+	}
+}
 
 func (s *session) note(line string) {
 	s.mu.Lock()
@@ -168,7 +195,7 @@ func (s *session) saveConsole() {
 		return
 	}
 	s.mu.Lock()
-	text := strings.Join(s.console, "\n") + "\n"
+	text := s.red.String(strings.Join(s.console, "\n") + "\n")
 	s.mu.Unlock()
 	s.write("console.txt", []byte(text))
 }

@@ -115,19 +115,36 @@ func upload(tb *tab, file string) (string, error) {
 }
 
 // openAndSave opens a download page and waits for the browser to save the
-// file the page decrypts; it returns the file's bytes.
+// file the page decrypts; it returns the file's bytes. A key that does not
+// decrypt (a changed byte, a wrong or missing key) makes the real page show
+// its key form instead, with no error text: that fails at once.
 func openAndSave(tb *tab, pageURL string) ([]byte, error) {
 	const step = "download"
 	defer tb.timed(step)()
 	ctx, cancel := tb.step()
 	defer cancel()
 	// Subscribe before the page loads: it saves the file by itself.
-	progress := chromedp.BrowserEvents(ctx, browser.DownloadProgress)
+	events, stopEvents := context.WithCancel(ctx)
+	defer stopEvents()
+	progress := chromedp.BrowserEvents(events, browser.DownloadProgress)
 	if err := open(ctx, step, pageURL); err != nil {
 		return nil, err
 	}
+	keyForm := make(chan struct{})
+	go func() {
+		_, err := chromedp.Run(events, chromedp.Poll[bool](keyFormShown, chromedp.WithPollingInterval(100*time.Millisecond)))
+		if err == nil {
+			close(keyForm)
+			stopEvents()
+		}
+	}()
 	for ev, err := range progress {
 		if err != nil {
+			select {
+			case <-keyForm:
+				return nil, fail(step, "the page shows its key form (#key-input) instead of saving the file: the key in the link does not decrypt what was downloaded (a changed byte or a wrong key)")
+			default:
+			}
 			return nil, fail(step, "no file saved within %s%s", tb.s.cfg.StepTimeout, pageStatus(tb))
 		}
 		switch ev.State {
@@ -143,6 +160,9 @@ func openAndSave(tb *tab, pageURL string) ([]byte, error) {
 	}
 	return nil, fail(step, "no file saved%s", pageStatus(tb))
 }
+
+// keyFormShown: the download page's fallback form is visible (ui-journey.md).
+const keyFormShown = `(() => { const e = document.querySelector('#key-input'); return !!(e && e.offsetParent !== null); })()`
 
 // pageStatus quotes the download page's status line, which says why (e.g.
 // "Transfer not found. The link may have expired.").

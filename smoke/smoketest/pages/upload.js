@@ -23,7 +23,7 @@ $('upload-btn').addEventListener('click', async () => {
   try {
     const plain = new Uint8Array(await file.arrayBuffer());
     const key = FixtureCrypto.newKey();
-    const cipher = FixtureCrypto.xor(plain, key);
+    const cipher = await FixtureCrypto.seal(plain, key);
     let r = await fetch('/api/transfers/create', {method: 'POST', headers: {...h, 'content-type': 'application/json'},
       body: JSON.stringify({file_size_bytes: cipher.length, content_type_hint: 'application/octet-stream'})});
     if (!r.ok) throw new Error('create ' + r.status);
