@@ -78,7 +78,7 @@ func TestDomainRegistersCertificatesRecordsAndHTTPS(t *testing.T) {
 			assert.Equal(t, "https://ec2.send.example.org", r.Outputs["ec2Url"].Value)
 			// Dev's ACME certificate comes from staging: untrusted, declared so.
 			assert.Equal(t, stack == "dev", r.Outputs["ec2TlsSelfSigned"].Value)
-			userData := r.One(t, "aws:ec2/instance:Instance").Str("userData")
+			userData := policy.InstanceUserData(r.One(t, "aws:ec2/instance:Instance"))
 			assert.Contains(t, userData, "SGRAPH_SEND_DOMAIN='ec2.send.example.org'")
 			assert.Contains(t, userData, "SGRAPH_SEND_ACME_SERVER='"+map[string]string{"dev": "https://acme-staging-v02.api.letsencrypt.org/directory", "prod": "https://acme-v02.api.letsencrypt.org/directory"}[stack]+"'")
 
@@ -152,14 +152,13 @@ func TestHTTPSRulesCatchViolations(t *testing.T) {
 			r.MustFind(t, httpsListener, "sgraph-send-prod-fargate-https").Inputs["sslPolicy"] = str("ELBSecurityPolicy-2016-08")
 		}},
 		{"EC2 self-signed", policy.ProdHTTPS, "ec2TlsCertificateParameter", func(t *testing.T, r *bench.Result) {
-			in := r.One(t, "aws:ec2/instance:Instance").Inputs
-			ud := in["userData"].StringValue()
-			ud = strings.Replace(ud, "SGRAPH_SEND_DOMAIN=", "X_DOMAIN=", 1)
-			in["userData"] = str(ud)
+			inst := r.One(t, "aws:ec2/instance:Instance")
+			ud := strings.Replace(policy.InstanceUserData(inst), "SGRAPH_SEND_DOMAIN=", "X_DOMAIN=", 1)
+			require.NoError(t, policy.SetInstanceUserData(inst, ud))
 		}},
 		{"EC2 on ACME staging", policy.ProdHTTPS, "ec2AcmeServer", func(t *testing.T, r *bench.Result) {
-			in := r.One(t, "aws:ec2/instance:Instance").Inputs
-			in["userData"] = str(strings.Replace(in["userData"].StringValue(), "https://acme-v02.", "https://acme-staging-v02.", 1))
+			inst := r.One(t, "aws:ec2/instance:Instance")
+			require.NoError(t, policy.SetInstanceUserData(inst, strings.Replace(policy.InstanceUserData(inst), "https://acme-v02.", "https://acme-staging-v02.", 1)))
 		}},
 		{"any record name", policy.AcmeRecordScope, "any record of the zone", func(t *testing.T, r *bench.Result) {
 			editAcme(t, r, func(st map[string]any) {

@@ -45,7 +45,6 @@ func TestJourneyOnFixturePages(t *testing.T) {
 	cases := []struct {
 		name      string
 		token     string // the site's static token; empty: open
-		noProxy   bool   // the target has no proxy of ours (Cloud Run)
 		faults    smoketest.Faults
 		pages     smoketest.PageFaults
 		journey   smoke.Verdict
@@ -53,13 +52,10 @@ func TestJourneyOnFixturePages(t *testing.T) {
 		wantInErr string // in the failing result's reason
 	}{
 		{name: "open site", journey: smoke.Pass, link: smoke.Pass},
-		// The real container app today, gated: the link 404s, the versioned page works.
+		// The app without the image's redirect layer: the link 404s (a FAIL on every
+		// target now that one layer in the image fixes it everywhere).
 		{name: "token site, link 404", token: lowerToken, pages: smoketest.PageFaults{LinkNotFound: true}, journey: smoke.Pass, link: smoke.Fail,
 			wantInErr: "/<key> answered 404 Not Found"},
-		// The same app where no proxy of ours can redirect the link: the app's
-		// known bug warns instead of failing every cycle.
-		{name: "no proxy, link 404", token: lowerToken, noProxy: true, pages: smoketest.PageFaults{LinkNotFound: true}, journey: smoke.Pass, link: smoke.Warn,
-			wantInErr: "no proxy of ours sits in front of this target"},
 		// Recorded: the real gate lower-cases what was typed, so a token with
 		// capitals makes every UI upload fail; the fixture gate does the same.
 		{name: "token with capitals", token: smoketest.Token, journey: smoke.Fail, link: smoke.Skip,
@@ -82,7 +78,6 @@ func TestJourneyOnFixturePages(t *testing.T) {
 			c.ArtifactDir = filepath.Join(cfg.ArtifactDir, strings.NewReplacer(" ", "-", ",", "").Replace(tc.name))
 			target := Target{Name: "fake", Origin: u}
 			target.Token = tc.token
-			target.NoUIProxy = tc.noProxy
 			res := Run(context.Background(), c, target)
 			if len(res) != 2 {
 				t.Fatalf("want 2 results, got %d", len(res))
