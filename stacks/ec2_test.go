@@ -19,6 +19,7 @@ import (
 	"github.com/sgraph-ai/sgraph-send-infra/internal/bench"
 	"github.com/sgraph-ai/sgraph-send-infra/internal/policy"
 	"github.com/sgraph-ai/sgraph-send-infra/outputs"
+	"github.com/sgraph-ai/sgraph-send-infra/stacks"
 )
 
 const (
@@ -117,7 +118,7 @@ func TestEC2Instance(t *testing.T) {
 			// with a Let's Encrypt production certificate; dev has no domain.
 			wantURL, wantSelfSigned := "https://"+bench.InstancePublicDNS("eu-west-2"), true
 			if !tc.spot {
-				wantURL, wantSelfSigned = "https://ec2.send.example.com", false
+				wantURL, wantSelfSigned = "https://ec2."+stacks.OfflineDomain, false
 			}
 			assert.Equal(t, wantURL, ec2OutputStr(t, r, outputs.EC2URL))
 			assert.Equal(t, bench.InstanceID, ec2OutputStr(t, r, outputs.EC2InstanceID))

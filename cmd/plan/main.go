@@ -59,6 +59,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if len(doc.Placeholders) > 0 {
 		fmt.Fprintf(stderr, "plan: secrets replaced by placeholders: %v (set them with `pulumi config set --secret <key> <value>` before `pulumi up`)\n", doc.Placeholders)
 	}
+	if len(r.StandIns) > 0 {
+		// The program refuses these in prod (stacks/placeholders.go); the plan
+		// shows the graph with offline stand-ins and says what to set.
+		fmt.Fprintf(stderr, "plan: placeholders replaced by offline stand-ins: %v (prod refuses them at preview and up: `pulumi config set domain send.<your-domain>` and `pulumi config set hostedZoneId <Z...>`)\n", r.StandIns)
+	}
 	if !doc.Passed() {
 		return 1
 	}
