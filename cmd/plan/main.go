@@ -18,6 +18,8 @@ import (
 	"os"
 
 	"github.com/sgraph-ai/sgraph-send-infra/internal/bench"
+	"github.com/sgraph-ai/sgraph-send-infra/internal/cost"
+	"github.com/sgraph-ai/sgraph-send-infra/internal/idle"
 	"github.com/sgraph-ai/sgraph-send-infra/internal/plan"
 	"github.com/sgraph-ai/sgraph-send-infra/internal/policy"
 )
@@ -55,6 +57,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 	} else {
 		plan.WriteTree(stdout, doc)
+		writeBetweenCycles(stdout, stderr, r, *dir, *stack)
 	}
 	if len(doc.Placeholders) > 0 {
 		fmt.Fprintf(stderr, "plan: secrets replaced by placeholders: %v (set them with `pulumi config set --secret <key> <value>` before `pulumi up`)\n", doc.Placeholders)
@@ -80,4 +83,22 @@ func describe(err error) error {
 		}
 	}
 	return err
+}
+
+// writeBetweenCycles prints what a dev stack costs between test cycles, after
+// cmd/cycle's tear-down (internal/idle); prod has no cycle.
+func writeBetweenCycles(stdout, stderr io.Writer, r *bench.Result, dir, stack string) {
+	if r.Config["sgraph-send:environment"] != "dev" {
+		return
+	}
+	committed, err := cost.CommittedTargets(r)
+	if err == nil {
+		var b *cost.Between
+		if b, err = cost.BetweenCycles(bench.Options{Dir: dir, Stack: stack, Placeholders: true}, committed); err == nil {
+			fmt.Fprintf(stdout, "Between cycles (after `go run ./cmd/cycle -stack %s`: targets %v, Fargate and EC2 off): %.2f USD/month idle (budget %.2f)\n",
+				stack, b.Targets, b.Estimate.IdleUSD, idle.BudgetUSD)
+			return
+		}
+	}
+	fmt.Fprintf(stderr, "plan: between-cycles estimate unavailable: %v\n", err)
 }
