@@ -128,14 +128,6 @@ func TestRehearsal(t *testing.T) {
 func (r *rig) deploy(t *testing.T, stack string, program pulumi.RunFunc) (auto.Stack, []apitype.ResourceV3) {
 	st, err := r.eng.Stack(r.ctx, stack, program, r.secrets[stack])
 	require.NoError(t, err)
-	if stack == "prod" {
-		// As an operator must before the first preview: prod refuses its
-		// committed placeholders (stacks/placeholders.go). The bench uses the
-		// same stand-ins, so both see one graph.
-		for k, v := range map[string]string{"domain": stacks.OfflineDomain, "hostedZoneId": stacks.OfflineHostedZoneID} {
-			require.NoError(t, st.SetConfig(r.ctx, Project+":"+k, auto.ConfigValue{Value: v}))
-		}
-	}
 	graph := bench.MustRun(t, bench.Options{Dir: r.root, Stack: stack})
 
 	r.phases.run(stack+": preview", func() {
