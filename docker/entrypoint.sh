@@ -2,7 +2,8 @@
 # Starts one of the app's three entry points under uvicorn, chosen by
 # SGRAPH_SEND_APP (appspec.ModeEnv): user | admin | container.
 #
-# user and admin go through our sgraph_entry module, never through the app's
+# container goes through sgraph_entry too: its UI redirects (SGRAPH_SEND_UI_REDIRECTS)
+# sit in front of the app. user and admin go through sgraph_entry, never through the app's
 # lambda_handler__user/__admin modules: those download dependency zips from
 # the original publisher's S3 bucket at import time whenever AWS_REGION is set,
 # which is always the case on Lambda and on ECS Fargate.
@@ -14,7 +15,7 @@ port="${PORT:-8080}"
 case "$mode" in
   user)      app="sgraph_entry:create_user_app" ;;
   admin)     app="sgraph_entry:create_admin_app" ;;
-  container) app="sgraph_ai_app_send__docker.app:create_app" ;;
+  container) app="sgraph_entry:create_container_app" ;;
   *)
     # The value is not printed: an env-name override gone wrong can put a
     # secret (the upload token) in this variable, and stderr is the log.

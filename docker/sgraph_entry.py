@@ -15,12 +15,14 @@ importing the handler module with AWS_REGION removed for the duration of the
 import only (its download runs only when AWS_REGION is set), then restore it so
 boto3 and the app see the region at run time. Either way, no foreign bucket.
 
-uvicorn calls these with --factory (see entrypoint.sh).
+uvicorn calls these with --factory (see entrypoint.sh). create_container_app
+also puts UIRedirects in front of the container app (see below).
 """
 
 import importlib
 import json
 import os
+import re
 import sys
 
 USER = (
@@ -116,6 +118,88 @@ def _build(spec):
             file=sys.stderr,
         )
         return _from_handler_without_download(handler_module)
+
+
+# The container app's own entry point (user API + UI at /send/).
+CONTAINER = "sgraph_ai_app_send__docker.app:create_app"
+
+# SGRAPH_SEND_UI_REDIRECTS: "/from=/to,/from=/to", set by the stack from the
+# appContract ui* keys (stacks/contract_proxy.go). Unset or empty: no redirects.
+UI_REDIRECTS_ENV = "SGRAPH_SEND_UI_REDIRECTS"
+
+# The same characters appspec.SafePath allows: nothing that needs quoting.
+_SAFE_PATH = re.compile(r"^/[A-Za-z0-9._~/-]{0,127}$")
+
+
+def parse_redirects(value):
+    """Maps exact path -> target path; a malformed entry raises ValueError so
+    the process fails at start instead of serving a broken UI."""
+    out = {}
+    for item in (value or "").split(","):
+        item = item.strip()
+        if not item:
+            continue
+        src, sep, dst = item.partition("=")
+        if not sep or not _SAFE_PATH.match(src) or not _SAFE_PATH.match(dst):
+            raise ValueError(
+                "%s entry %r must be /from=/to, paths of letters, digits and . _ ~ - /" % (UI_REDIRECTS_ENV, item)
+            )
+        out[src] = dst
+    return out
+
+
+class UIRedirects:
+    """ASGI middleware: the app's broken UI entry points (v0.27.6: "/" ends on
+    a 404 after the app's own redirect; the share link's /en-gb/download/ is
+    404) answer 302 to the versioned pages that work, before the app sees them.
+
+    In the image, so every target (Fargate, EC2, Cloud Run, docker run) gets
+    the same fix without a proxy rule. Exact paths, GET and HEAD only; the query
+    is kept. The share link's fragment (#<id>/<key>) never reaches a server, and
+    browsers keep it across a redirect whose Location has none (RFC 9110
+    10.2.2). 302, not 301: browsers would cache a permanent redirect beyond a
+    fix of the app. A relative Location: no host, scheme or port to get wrong
+    behind a load balancer, nginx or Cloud Run's front end. Answered before the
+    token gate, as the ALB rules and nginx did: it tells nothing but a public
+    path, and the page it points to still asks for the token.
+    """
+
+    def __init__(self, app, redirects):
+        self.app = app
+        self.redirects = dict(redirects)
+
+    def __getattr__(self, name):
+        return getattr(self.app, name)
+
+    async def __call__(self, scope, receive, send):
+        target = None
+        if scope.get("type") == "http" and scope.get("method") in ("GET", "HEAD"):
+            target = self.redirects.get(scope.get("path"))
+        if target is None:
+            return await self.app(scope, receive, send)
+        query = scope.get("query_string") or b""
+        location = target.encode("ascii") + (b"?" + query if query else b"")
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 302,
+                "headers": [(b"location", location), (b"content-length", b"0"), (b"cache-control", b"no-store")],
+            }
+        )
+        await send({"type": "http.response.body", "body": b""})
+
+
+def with_ui_redirects(app, environ=None):
+    """app behind UIRedirects when SGRAPH_SEND_UI_REDIRECTS names any; else app."""
+    redirects = parse_redirects((environ if environ is not None else os.environ).get(UI_REDIRECTS_ENV, ""))
+    return UIRedirects(app, redirects) if redirects else app
+
+
+def create_container_app():
+    """The container app (user API + UI, token-gated when a token is set),
+    behind the UI redirects."""
+    module, _, attr = CONTAINER.partition(":")
+    return with_ui_redirects(getattr(importlib.import_module(module), attr)())
 
 
 def create_user_app():

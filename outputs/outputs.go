@@ -76,9 +76,6 @@ type Target struct {
 	DesiredCountKey string // output holding the running count; 0 means skip
 	SelfSignedKey   string // output saying the TLS certificate is self-signed
 	PublicKey       string // output saying anonymous callers may invoke it
-	// UIProxy: a proxy of ours (ALB, nginx) sits in front of the app and
-	// redirects its broken UI entry and share paths to the working pages.
-	UIProxy bool
 	// DeployedKeys are further outputs that exist only when the target is
 	// deployed; present without the URL, the outputs are inconsistent.
 	DeployedKeys []string
@@ -90,9 +87,9 @@ var Targets = []Target{
 		DeployedKeys: []string{LambdaAdminFunctionName}},
 	{Name: "lambda-public", Kind: UserAPI, URLKey: LambdaPublicURL,
 		DeployedKeys: []string{LambdaPublicFunctionName}},
-	{Name: "fargate", Kind: ContainerApp, URLKey: FargateURL, DesiredCountKey: FargateDesiredCount, UIProxy: true,
+	{Name: "fargate", Kind: ContainerApp, URLKey: FargateURL, DesiredCountKey: FargateDesiredCount,
 		DeployedKeys: []string{FargateClusterName, FargateServiceName}},
-	{Name: "ec2", Kind: ContainerApp, URLKey: EC2URL, SelfSignedKey: EC2TLSSelfSigned, UIProxy: true,
+	{Name: "ec2", Kind: ContainerApp, URLKey: EC2URL, SelfSignedKey: EC2TLSSelfSigned,
 		DeployedKeys: []string{EC2InstanceID, EC2AmiID}},
 	{Name: "cloudrun", Kind: ContainerApp, URLKey: CloudRunURL, PublicKey: CloudRunPublic},
 }

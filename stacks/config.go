@@ -89,6 +89,7 @@ func Load(ctx *pulumi.Context) (*Config, error) {
 	c.Contract = loadContract(r)
 	c.Secrets = loadSecrets(r, c)
 	c.Domain = loadDomain(r)
+	refusePlaceholders(r, c.Environment, c.Domain) // placeholders.go
 	c.Ops = loadOps(r, c)
 	if c.needsGcpImage() {
 		c.Gcp = loadGcp(r, c)

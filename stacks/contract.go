@@ -18,8 +18,8 @@ type AppContract struct {
 	// ProbePath answers 200 without credentials: the ALB target group and the
 	// Cloud Run probes use it, because they cannot carry the upload token.
 	ProbePath string `json:"probePath"`
-	// The user UI's broken entry and share paths, and the versioned pages a
-	// proxy (ALB on Fargate, nginx on EC2) redirects them to.
+	// The user UI's broken entry and share paths, and the versioned pages the
+	// image's redirect layer (docker/sgraph_entry.py) sends them to.
 	UIEntryPath    string `json:"uiEntryPath"`
 	UISharePath    string `json:"uiSharePath"`
 	UIUploadPage   string `json:"uiUploadPage"`
@@ -106,6 +106,11 @@ func (c *Config) runtime(mode appspec.Mode, st Storage) appspec.Runtime {
 	}
 	if mode == appspec.Container {
 		rt.UI = c.Contract.uiRoutes()
+		// The image answers the redirects itself (docker/sgraph_entry.py), the
+		// same on every target; no proxy rule is needed in front of it.
+		if v := rt.UI.EnvValue(); v != "" {
+			rt.Env[appspec.UIRedirectsEnv] = pulumi.String(v)
+		}
 	}
 	return rt
 }

@@ -32,12 +32,12 @@ func checkProxyPaths(r *reader, c AppContract) {
 				hint = fmt.Sprintf("e.g. `pulumi config set --path 'appContract.%s' %s`, or set all four ui* paths to \"\" to turn the UI redirects off", p.field, defaultProxyPath(p.field))
 			}
 			r.fail("appContract", p.value, "%s must be a path starting with one / on this origin (no //, no scheme, no backslash, no . or .. segment) of at most 128 letters, digits and . _ ~ - / "+
-				"(it is written into load balancer rules, probes and the nginx config); %s", p.field, hint)
+				"(it is written into probes and the image's redirect list); %s", p.field, hint)
 		}
 	}
 }
 
-// uiRoutes are the redirects a proxy in front of the container app serves.
+// uiRoutes are the redirects the image serves in front of the container app.
 func (c AppContract) uiRoutes() appspec.UIRoutes {
 	return appspec.UIRoutes{
 		EntryPath:    c.UIEntryPath,

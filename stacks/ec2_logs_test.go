@@ -30,8 +30,7 @@ func TestEC2ShipsItsLogs(t *testing.T) {
 			assert.Equal(t, tc.retention, group.Plain("retentionInDays"))
 			assert.Equal(t, "sgraph-send:ec2:Server", group.ParentType())
 
-			inst := r.One(t, "aws:ec2/instance:Instance")
-			assert.Contains(t, inst.Str("userData"), "SGRAPH_SEND_LOG_GROUP='"+name+"'")
+			assert.Contains(t, ec2UserData(t, r), "SGRAPH_SEND_LOG_GROUP='"+name+"'")
 
 			policy := r.MustFind(t, "aws:iam/rolePolicy:RolePolicy", "sgraph-send-"+tc.stack+"-ec2-logs")
 			var doc struct {

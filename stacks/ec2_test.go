@@ -15,9 +15,11 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/sgraph-ai/sgraph-send-infra/components/ec2"
 	"github.com/sgraph-ai/sgraph-send-infra/internal/bench"
 	"github.com/sgraph-ai/sgraph-send-infra/internal/policy"
 	"github.com/sgraph-ai/sgraph-send-infra/outputs"
+	"github.com/sgraph-ai/sgraph-send-infra/stacks"
 )
 
 const (
@@ -51,6 +53,17 @@ func ec2Instance(t *testing.T, r *bench.Result) *bench.Resource {
 	require.Len(t, rs, 1, "one instance")
 	require.Equal(t, ec2Comp, rs[0].ParentType())
 	return rs[0]
+}
+
+// ec2UserData is the instance's boot script as cloud-init runs it: the
+// gzipped userDataBase64 decoded (components/ec2/gzip.go).
+func ec2UserData(t *testing.T, r *bench.Result) string {
+	t.Helper()
+	inst := ec2Instance(t, r)
+	require.Empty(t, inst.Str("userData"), "user data goes gzipped in userDataBase64")
+	ud, err := ec2.DecodeUserData(inst.Str("userDataBase64"))
+	require.NoError(t, err)
+	return ud
 }
 
 // ec2OutputStr reads a string stack output.
@@ -105,7 +118,7 @@ func TestEC2Instance(t *testing.T) {
 			// with a Let's Encrypt production certificate; dev has no domain.
 			wantURL, wantSelfSigned := "https://"+bench.InstancePublicDNS("eu-west-2"), true
 			if !tc.spot {
-				wantURL, wantSelfSigned = "https://ec2.send.example.com", false
+				wantURL, wantSelfSigned = "https://ec2."+stacks.OfflineDomain, false
 			}
 			assert.Equal(t, wantURL, ec2OutputStr(t, r, outputs.EC2URL))
 			assert.Equal(t, bench.InstanceID, ec2OutputStr(t, r, outputs.EC2InstanceID))
@@ -233,7 +246,7 @@ func TestEC2UserData(t *testing.T) {
 	for _, stack := range bench.Stacks {
 		t.Run(stack, func(t *testing.T) {
 			r := bench.MustRun(t, ec2On(stack, nil))
-			ud := ec2Instance(t, r).Str("userData")
+			ud := ec2UserData(t, r)
 			version := r.Config["sgraph-send:appVersion"]
 			require.NotEmpty(t, version)
 			bucket := ec2OutputStr(t, r, outputs.BucketName)
@@ -256,8 +269,9 @@ func TestEC2UserData(t *testing.T) {
 				"User=$APP_USER",
 				"Restart=on-failure",
 				"EnvironmentFile=$SECRETS_FILE",
-				"ExecStart=$VENV/bin/uvicorn --factory $ENTRY --host 127.0.0.1 --port $PORT",
-				"readonly ENTRY=sgraph_ai_app_send__docker.app:create_app",
+				"ExecStart=$VENV/bin/uvicorn sgraph_logging:create_app --factory --app-dir $APP_DIR --host 127.0.0.1 --port $PORT",
+				"--log-config $APP_DIR/log_config.json",
+				"readonly FACTORY=sgraph_entry:create_container_app",
 				"WantedBy=multi-user.target",
 				"listen 443 ssl;",
 			} {
@@ -266,8 +280,7 @@ func TestEC2UserData(t *testing.T) {
 			for name, secret := range bench.TestSecrets {
 				assert.NotContains(t, ud, secret, "secret %s must not be in user data", name)
 			}
-			assert.False(t, ec2Instance(t, r).IsSecret("userData"), "user data holds no secret, so it need not be one")
-			assert.Less(t, len(ud), 16*1024, "EC2 user data limit")
+			assert.False(t, ec2Instance(t, r).IsSecret("userDataBase64"), "user data holds no secret, so it need not be one")
 		})
 	}
 }
@@ -281,7 +294,7 @@ func TestEC2UserDataScript(t *testing.T) {
 	}
 	r := bench.MustRun(t, ec2On("dev", nil))
 	path := filepath.Join(t.TempDir(), "user-data.sh")
-	require.NoError(t, os.WriteFile(path, []byte(ec2Instance(t, r).Str("userData")), 0o600))
+	require.NoError(t, os.WriteFile(path, []byte(ec2UserData(t, r)), 0o600))
 
 	out, err := exec.Command(bash, "-n", path).CombinedOutput()
 	require.NoError(t, err, "bash -n: %s", out)
@@ -296,7 +309,9 @@ func TestEC2UserDataScript(t *testing.T) {
 		`Environment="AWS_DEFAULT_REGION=eu-west-2"`,
 		"ExecStartPre=+/usr/local/sbin/sgraph-send-setup secrets",
 		"EnvironmentFile=/etc/sgraph-send/secrets.env",
-		"ExecStart=/opt/sgraph-send/venv/bin/uvicorn --factory sgraph_ai_app_send__docker.app:create_app --host 127.0.0.1 --port 8080",
+		`Environment="SGRAPH_SEND_FACTORY=sgraph_entry:create_container_app"`,
+		"ExecStart=/opt/sgraph-send/venv/bin/uvicorn sgraph_logging:create_app --factory --app-dir /opt/sgraph-send/app --host 127.0.0.1 --port 8080",
+		"--log-config /opt/sgraph-send/app/log_config.json",
 		"Restart=on-failure",
 	} {
 		assert.Contains(t, string(unit), want)
@@ -327,7 +342,7 @@ func TestEC2TLSCertificateFromSSM(t *testing.T) {
 	r := bench.MustRun(t, ec2On("prod", map[string]string{"ec2TlsCertificateParameter": "/sgraph-send/prod/tls"}))
 	self, _ := r.Output(outputs.EC2TLSSelfSigned)
 	assert.Equal(t, false, self.Value, "a configured certificate: the harness verifies the chain")
-	assert.Contains(t, ec2Instance(t, r).Str("userData"), "SGRAPH_SEND_TLS_PARAMETER='/sgraph-send/prod/tls'")
+	assert.Contains(t, ec2UserData(t, r), "SGRAPH_SEND_TLS_PARAMETER='/sgraph-send/prod/tls'")
 	var policy string
 	for _, p := range r.OfType(ec2PolicyType) {
 		if p.ParentType() == ec2Comp && !strings.HasSuffix(p.Name, "-logs") {

@@ -3,6 +3,7 @@ package stacks_test
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"strings"
 	"testing"
 
@@ -577,6 +578,11 @@ func TestFargatePassesPolicies(t *testing.T) {
 	for _, stack := range bench.Stacks {
 		for name, set := range variants {
 			t.Run(stack+"/"+name, func(t *testing.T) {
+				if stack == "prod" && set["fargateDomainName"] != "" {
+					// Prod's own domain names the load balancer (fargate.<domain>).
+					set = maps.Clone(set)
+					delete(set, "fargateDomainName")
+				}
 				r := bench.MustRun(t, fargateOn(stack, set))
 				for _, f := range policy.Failed(policy.Evaluate(r)) {
 					t.Errorf("%s: %s: %s", f.Rule, f.Resource, f.Message)

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/sgraph-ai/sgraph-send-infra/internal/bench"
+	"github.com/sgraph-ai/sgraph-send-infra/internal/policy"
 )
 
 const digest = "@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
@@ -119,7 +120,7 @@ func TestACMEStagingNormalised(t *testing.T) {
 		"ec2AcmeServer", "https://acme-staging-v02.api.letsencrypt.org/directory/"))
 	found := false
 	for _, res := range r.Resources {
-		if ud := res.Str("userData"); ud != "" {
+		if ud := policy.InstanceUserData(res); ud != "" {
 			found = true
 			assert.Contains(t, ud, "https://acme-staging-v02.api.letsencrypt.org/directory")
 			assert.NotContains(t, ud, "directory/", "the normalised URL is used")

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/sgraph-ai/sgraph-send-infra/internal/bench"
+	"github.com/sgraph-ai/sgraph-send-infra/internal/policy"
 )
 
 const (
@@ -113,9 +114,10 @@ func TestECSHealthCheckSendsTokenFromEnv(t *testing.T) {
 	}
 }
 
-// EC2: the readiness step names the token variable and the UI redirects; the
-// user data holds no secret; the rendered nginx config redirects the UI paths.
-func TestEC2UserDataProbesAndRedirects(t *testing.T) {
+// EC2: the readiness step names the token variable; the user data holds no
+// secret; nginx proxies every path (the UI redirects are the image's own,
+// shipped in user data, configured by SGRAPH_SEND_UI_REDIRECTS).
+func TestEC2UserDataProbes(t *testing.T) {
 	sh, err := exec.LookPath("bash")
 	if err != nil {
 		t.Skip("bash not installed: cannot render the nginx config")
@@ -123,77 +125,73 @@ func TestEC2UserDataProbesAndRedirects(t *testing.T) {
 	for _, stack := range bench.Stacks {
 		t.Run(stack, func(t *testing.T) {
 			r := bench.MustRun(t, ec2On(stack, nil))
-			ud := ec2Instance(t, r).Str("userData")
+			ud := ec2UserData(t, r)
 			assert.Contains(t, ud, "SGRAPH_SEND_HEALTH_AUTH='x-sgraph-access-token=SGRAPH_SEND__ACCESS_TOKEN'")
-			assert.Contains(t, ud, "SGRAPH_SEND_UI_REDIRECTS='/="+uploadPage+"\n/en-gb/download/="+downloadPage+"\n/en-gb/download/index.html="+downloadPage+"'")
+			assert.Contains(t, ud, "SGRAPH_SEND_UI_REDIRECTS=/="+uploadPage+",/en-gb/download/="+downloadPage+",/en-gb/download/index.html="+downloadPage)
 			assert.Contains(t, ud, `curl -fsSk -o /dev/null -H "@$headers" "$url"`, "the token reaches curl through a file")
 			for name, secret := range bench.TestSecrets {
 				assert.NotContains(t, ud, secret, "secret %s must not be in user data", name)
 			}
-			assert.Less(t, len(ud), 16*1024, "EC2 user data limit")
-			t.Logf("user data: %d of %d bytes", len(ud), 16*1024)
 
 			path := filepath.Join(t.TempDir(), "user-data.sh")
 			require.NoError(t, os.WriteFile(path, []byte(ud), 0o600))
 			out, err := exec.Command(sh, path, "nginx").CombinedOutput()
 			require.NoError(t, err, "%s", out)
-			for from, to := range map[string]string{"/": uploadPage, "/en-gb/download/": downloadPage, "/en-gb/download/index.html": downloadPage} {
-				assert.Contains(t, string(out), "location = "+from+" { absolute_redirect off; return 302 "+to+"$is_args$args; }")
-			}
+			assert.NotContains(t, string(out), "location =", "no redirect in nginx: the app layer answers it")
 		})
 	}
-	t.Run("redirects off", func(t *testing.T) {
-		r := bench.MustRun(t, ec2On("dev", map[string]string{"appContract": `{"uiEntryPath":"","uiSharePath":"","uiUploadPage":"","uiDownloadPage":""}`}))
-		assert.NotContains(t, ec2Instance(t, r).Str("userData"), "SGRAPH_SEND_UI_REDIRECTS=")
-	})
 }
 
-// The ALB redirects the UI's broken entry and share paths to the versioned
-// pages on the listener that forwards to the app: HTTP without a certificate,
-// HTTPS with one (the HTTP listener then only redirects to HTTPS).
-func TestFargateUIRedirectRules(t *testing.T) {
-	type rule struct{ from, to string }
-	want := []rule{{"/", uploadPage}, {"/en-gb/download/", downloadPage}, {"/en-gb/download/index.html", downloadPage}}
+// The UI redirects are one layer in the image (docker/sgraph_entry.py),
+// configured the same way on every target that runs the container app:
+// SGRAPH_SEND_UI_REDIRECTS in its environment. No ALB listener rule and no
+// nginx location is left to keep in step with it.
+func TestUIRedirectsInTheImage(t *testing.T) {
+	const want = "/=" + uploadPage + ",/en-gb/download/=" + downloadPage + ",/en-gb/download/index.html=" + downloadPage
+	all := `["lambda","fargate","ec2","cloudrun"]`
 	cases := []struct {
-		name, stack, listener string
-		set                   map[string]string
-		want                  []rule
+		name, stack string
+		set         map[string]string
+		want        string
 	}{
-		{"dev http", "dev", "http", nil, want},
-		{"prod with its domain", "prod", "https", nil, want}, // Pulumi.prod.yaml sets a domain: HTTPS
-		{"dev https", "dev", "https", map[string]string{"fargateCertificateArn": fgCert, "fargateDomainName": "send.example.com"}, want},
-		{"prod https", "prod", "https", map[string]string{"fargateCertificateArn": fgCert}, want},
-		{"custom paths", "dev", "http", map[string]string{"appContract": `{"uiEntryPath":"/start","uiSharePath":"/fr/download/","uiUploadPage":"/send/v1/fr/index.html","uiDownloadPage":"/send/v1/fr/download/index.html"}`},
-			[]rule{{"/start", "/send/v1/fr/index.html"}, {"/fr/download/", "/send/v1/fr/download/index.html"}, {"/fr/download/index.html", "/send/v1/fr/download/index.html"}}},
-		{"off", "dev", "http", map[string]string{"appContract": `{"uiEntryPath":"","uiSharePath":"","uiUploadPage":"","uiDownloadPage":""}`}, nil},
+		{"dev", "dev", nil, want},
+		{"prod", "prod", nil, want},
+		{"local", "local", nil, want},
+		{"dev https", "dev", map[string]string{"fargateCertificateArn": fgCert, "fargateDomainName": "send.example.com"}, want},
+		{"custom paths", "dev", map[string]string{"appContract": `{"uiEntryPath":"/start","uiSharePath":"/fr/download/","uiUploadPage":"/send/v1/fr/index.html","uiDownloadPage":"/send/v1/fr/download/index.html"}`},
+			"/start=/send/v1/fr/index.html,/fr/download/=/send/v1/fr/download/index.html,/fr/download/index.html=/send/v1/fr/download/index.html"},
+		{"off", "dev", map[string]string{"appContract": `{"uiEntryPath":"","uiSharePath":"","uiUploadPage":"","uiDownloadPage":""}`}, ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			r := bench.MustRun(t, fargateOn(tc.stack, tc.set))
-			base := "sgraph-send-" + tc.stack + "-fargate"
-			listener := r.MustFind(t, fgListenerType, base+"-"+tc.listener)
-			rules := r.OfType(fgRuleType)
-			require.Len(t, rules, len(tc.want), "one rule per redirect, on one listener only")
-			var got []rule
-			priorities := map[float64]bool{}
-			for _, rl := range rules {
-				assert.Equal(t, fgState(listener, "arn"), rl.Str("listenerArn"), "%s is on the %s listener", rl.Name, tc.listener)
-				assert.Equal(t, fgComp, rl.ParentType())
-				assert.True(t, strings.HasPrefix(rl.Name, base+"-"+tc.listener+"-ui-"), rl.Name)
-				values := rl.Plain("conditions[0].pathPattern.values").([]any)
-				require.Len(t, values, 1)
-				assert.Equal(t, "redirect", rl.Str("actions[0].type"))
-				assert.Equal(t, "HTTP_302", rl.Str("actions[0].redirect.statusCode"), "temporary: browsers cache a 301 beyond a fix")
-				// Host, port, protocol and query stay the request's (the ALB's #{...} defaults).
-				for _, k := range []string{"host", "port", "protocol", "query"} {
-					assert.Empty(t, rl.Str("actions[0].redirect."+k), k)
-				}
-				got = append(got, rule{values[0].(string), rl.Str("actions[0].redirect.path")})
-				p := rl.Plain("priority").(float64)
-				assert.False(t, priorities[p], "priority %v is unique", p)
-				priorities[p] = true
+			set := map[string]string{"targets": all, "prebuiltImage": bench.PrebuiltImage, "prebuiltGcpImage": prebuiltGcpImage}
+			if tc.stack == "local" {
+				set = map[string]string{}
 			}
-			assert.ElementsMatch(t, tc.want, got)
+			for k, v := range tc.set {
+				set[k] = v
+			}
+			r := bench.MustRun(t, bench.Options{Stack: tc.stack, Set: set})
+			assert.Empty(t, r.OfType(fgRuleType), "no ALB listener rule: the image redirects")
+			seen := 0
+			for _, res := range r.Resources {
+				env, ok := policy.AppEnv(res)
+				if !ok || env["SGRAPH_SEND_APP"] == "user" || env["SGRAPH_SEND_APP"] == "admin" {
+					continue
+				}
+				if _, runsApp := env["SEND__STORAGE_MODE"]; !runsApp {
+					continue
+				}
+				seen++
+				if tc.want == "" {
+					assert.NotContains(t, env, "SGRAPH_SEND_UI_REDIRECTS", res.Name)
+					continue
+				}
+				assert.Equal(t, tc.want, env["SGRAPH_SEND_UI_REDIRECTS"], "%s (%s)", res.Name, res.Type)
+			}
+			if tc.stack != "local" {
+				assert.Equal(t, 3, seen, "fargate, ec2 and cloud run run the container app")
+			}
 		})
 	}
 }

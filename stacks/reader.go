@@ -39,8 +39,20 @@ func qualify(key string) string {
 }
 
 // fail records a problem with key; value is echoed, so never pass a secret.
+// Every problem names its fix: one that names no command (none in backticks)
+// gets the generic `pulumi config set` for its key.
 func (r *reader) fail(key, value, format string, args ...any) {
-	r.errs = append(r.errs, ConfigError{Key: qualify(key), Value: value, Problem: fmt.Sprintf(format, args...)})
+	problem := fmt.Sprintf(format, args...)
+	if !strings.Contains(problem, "`") {
+		problem += fmt.Sprintf("; fix: `%s`", setCommand(key, "<value>"))
+	}
+	r.errs = append(r.errs, ConfigError{Key: qualify(key), Value: value, Problem: problem})
+}
+
+// setCommand is the command that sets key (project keys without their
+// namespace, as the CLI accepts them) to value.
+func setCommand(key, value string) string {
+	return fmt.Sprintf("pulumi config set %s %s", strings.TrimPrefix(qualify(key), Namespace+":"), value)
 }
 
 // raw looks a key up without the SDK's secret warnings; secret values read
@@ -80,11 +92,13 @@ func (r *reader) integer(key string, lo, hi int) int {
 	}
 	n, err := strconv.Atoi(strings.TrimSpace(v))
 	if err != nil {
-		r.fail(key, v, "not an integer; allowed %d..%d", lo, hi)
+		r.fail(key, v, "not an integer; allowed %d..%d; fix: `%s`", lo, hi, setCommand(key, strconv.Itoa(lo)))
 		return lo
 	}
 	if n < lo || n > hi {
-		r.fail(key, v, "out of range; allowed %d..%d", lo, hi)
+		// The nearest allowed value is the likeliest intent.
+		nearest := min(max(n, lo), hi)
+		r.fail(key, v, "out of range; allowed %d..%d; fix: `%s`", lo, hi, setCommand(key, strconv.Itoa(nearest)))
 	}
 	return n
 }
@@ -99,7 +113,7 @@ func (r *reader) boolean(key string) bool {
 	}
 	b, err := strconv.ParseBool(strings.TrimSpace(v))
 	if err != nil {
-		r.fail(key, v, "not a boolean; allowed true or false")
+		r.fail(key, v, "not a boolean; allowed true or false; fix: `%s`", setCommand(key, "false"))
 	}
 	return b
 }
@@ -143,7 +157,7 @@ func (r *reader) oneOf(key string, allowed ...string) string {
 		}
 	}
 	if _, ok := r.raw(key); ok {
-		r.fail(key, v, "allowed: %s", strings.Join(allowed, ", "))
+		r.fail(key, v, "allowed: %s; fix: `%s`", strings.Join(allowed, ", "), setCommand(key, allowed[0]))
 	}
 	return v
 }

@@ -36,12 +36,15 @@ func fakeDevPages(t *testing.T, ec2 smoketest.Faults, pf smoketest.PageFaults, t
 			raw := smoke.RawOutputs{
 				outputs.Stack: str("dev"), outputs.AppVersion: str("0.27.6"), outputs.AwsRegion: str("eu-west-2"),
 				outputs.UploadTokenHeader: str(smoketest.TokenHeader), outputs.UploadToken: {Value: tok, Secret: true},
-				outputs.ImageRef:   str("r.example/app@sha256:" + strings.Repeat("a", 64)),
-				outputs.FargateURL: str(fg.URL), outputs.FargateClusterName: str("c"), outputs.FargateServiceName: str("s"),
+				outputs.ImageRef: str("r.example/app@sha256:" + strings.Repeat("a", 64)),
 			}
-			n, _ := conf["sgraph-send:fargateDesiredCount"].(int)
-			raw[outputs.FargateDesiredCount] = smoke.Value{Value: float64(n)}
-			if ts, _ := conf["sgraph-send:targets"].([]string); contains(ts, "ec2") {
+			ts, _ := conf["sgraph-send:targets"].([]string)
+			if contains(ts, "fargate") {
+				raw[outputs.FargateURL], raw[outputs.FargateClusterName], raw[outputs.FargateServiceName] = str(fg.URL), str("c"), str("s")
+				n, _ := conf["sgraph-send:fargateDesiredCount"].(int)
+				raw[outputs.FargateDesiredCount] = smoke.Value{Value: float64(n)}
+			}
+			if contains(ts, "ec2") {
 				raw[outputs.EC2URL] = str(vm.URL)
 				raw[outputs.EC2InstanceID] = str("i-0123456789abcdef0")
 				raw[outputs.EC2AmiID] = str("ami-0123456789abcdef0")
@@ -123,7 +126,7 @@ func TestSIGTERMScalesDown(t *testing.T) {
 		t.Fatalf("exit %d, want %d\n%s", got, exitInterrupted, out.String())
 	}
 	ups := st.Ups()
-	if len(ups) != 2 || ups[1]["fargateDesiredCount"] != 0 || contains(ups[1]["targets"].([]string), "ec2") {
+	if len(ups) != 2 || ups[1]["fargateDesiredCount"] != 0 || contains(ups[1]["targets"].([]string), "ec2") || contains(ups[1]["targets"].([]string), "fargate") {
 		t.Fatalf("ups %v: the scale-down did not run after SIGTERM", ups)
 	}
 	if !strings.Contains(out.String(), "INTERRUPTED") || !strings.Contains(out.String(), "no Fargate task, no EC2 instance") {

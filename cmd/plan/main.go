@@ -19,6 +19,8 @@ import (
 	"os"
 
 	"github.com/sgraph-ai/sgraph-send-infra/internal/bench"
+	"github.com/sgraph-ai/sgraph-send-infra/internal/cost"
+	"github.com/sgraph-ai/sgraph-send-infra/internal/idle"
 	"github.com/sgraph-ai/sgraph-send-infra/internal/plan"
 	"github.com/sgraph-ai/sgraph-send-infra/internal/policy"
 	"github.com/sgraph-ai/sgraph-send-infra/internal/reachability"
@@ -64,9 +66,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 	} else {
 		plan.WriteTree(stdout, doc)
+		writeBetweenCycles(stdout, stderr, r, *dir, *stack)
 	}
 	if len(doc.Placeholders) > 0 {
 		fmt.Fprintf(stderr, "plan: secrets replaced by placeholders: %v (set them with `pulumi config set --secret <key> <value>` before `pulumi up`)\n", doc.Placeholders)
+	}
+	if len(r.StandIns) > 0 {
+		// The program refuses these in prod (stacks/placeholders.go); the plan
+		// shows the graph with offline stand-ins and says what to set.
+		fmt.Fprintf(stderr, "plan: placeholders replaced by offline stand-ins: %v (prod refuses them at preview and up: `pulumi config set domain send.<your-domain>` and `pulumi config set hostedZoneId <Z...>`)\n", r.StandIns)
 	}
 	if !doc.Passed() {
 		return 1
@@ -84,4 +92,22 @@ func describe(err error) error {
 		}
 	}
 	return err
+}
+
+// writeBetweenCycles prints what a dev stack costs between test cycles, after
+// cmd/cycle's tear-down (internal/idle); prod has no cycle.
+func writeBetweenCycles(stdout, stderr io.Writer, r *bench.Result, dir, stack string) {
+	if r.Config["sgraph-send:environment"] != "dev" {
+		return
+	}
+	committed, err := cost.CommittedTargets(r)
+	if err == nil {
+		var b *cost.Between
+		if b, err = cost.BetweenCycles(bench.Options{Dir: dir, Stack: stack, Placeholders: true}, committed); err == nil {
+			fmt.Fprintf(stdout, "Between cycles (after `go run ./cmd/cycle -stack %s`: targets %v, Fargate and EC2 off): %.2f USD/month idle (budget %.2f)\n",
+				stack, b.Targets, b.Estimate.IdleUSD, idle.BudgetUSD)
+			return
+		}
+	}
+	fmt.Fprintf(stderr, "plan: between-cycles estimate unavailable: %v\n", err)
 }

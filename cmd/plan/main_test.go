@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -29,6 +31,16 @@ func TestPlanTreeForEachStack(t *testing.T) {
 			if stack == "prod" {
 				assert.Contains(t, out.String(), "aws:s3/bucketV2:BucketV2 sgraph-send-prod-storage  [protect retainOnDelete]")
 			}
+			// Dev prints what it costs between test cycles; prod has no cycle.
+			between := regexp.MustCompile(`Between cycles \(after .*\): (\d+\.\d\d) USD/month idle \(budget 5\.00\)`).FindStringSubmatch(out.String())
+			if stack == "prod" {
+				assert.Nil(t, between)
+				return
+			}
+			require.NotNil(t, between, out.String())
+			usd, err := strconv.ParseFloat(between[1], 64)
+			require.NoError(t, err)
+			assert.LessOrEqual(t, usd, 5.0)
 		})
 	}
 }

@@ -37,7 +37,7 @@ func TestBrokenPathExitsOne(t *testing.T) {
 	}
 	var out, errOut bytes.Buffer
 	assert.Equal(t, 1, run([]string{"-stack", "prod"}, &out, &errOut))
-	assert.Contains(t, out.String(), "FAIL prod fargate https://fargate.send.example.com (ipv4): lb ingress: listener 443 exists, SG sgraph-send-prod-fargate-alb has no ingress on 443")
+	assert.Contains(t, out.String(), "FAIL prod fargate https://fargate.send.offline-plan.invalid (ipv4): lb ingress: listener 443 exists, SG sgraph-send-prod-fargate-alb has no ingress on 443")
 	assert.Contains(t, out.String(), ", 0 failed", "the policies alone pass: only the path check sees it")
 
 	out.Reset()

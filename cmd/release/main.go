@@ -49,6 +49,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	checkVersion := fs.String("check-version", "", "only validate this app version (post-publish dispatch) and exit")
 	junit := fs.String("junit", "", "also write the last smoke report as JUnit XML to this file")
 	wait := fs.Duration("wait", 20*time.Minute, "how long targets may take to answer after up")
+	tagOut := fs.String("tag-out", "", "on a passed release, write the annotated git tag to render to FILE.name and FILE.message (docs/releases.md)")
+	commit := fs.String("commit", os.Getenv("GITHUB_SHA"), "program commit recorded in the release tag (default $GITHUB_SHA)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitOK
@@ -111,7 +113,27 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if !s.Passed {
 		return exitFailed
 	}
+	if *tagOut != "" {
+		if err := writeTag(*tagOut, release.TagInput{Stack: *stack, From: *from, Promoted: s.Promoted, Commit: *commit, At: time.Now()}); err != nil {
+			// Prod is released and smoked; only its record in git is missing.
+			fmt.Fprintln(stderr, "release: passed, but no release tag:", err)
+			return exitFailed
+		}
+	}
 	return exitOK
+}
+
+// writeTag renders the release tag into prefix.name and prefix.message for
+// the workflow, which creates it through the GitHub API.
+func writeTag(prefix string, in release.TagInput) error {
+	tag, err := release.ReleaseTag(in)
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(prefix+".name", []byte(tag.Name+"\n"), 0o644); err != nil {
+		return err
+	}
+	return os.WriteFile(prefix+".message", []byte(tag.Message), 0o644)
 }
 
 func isSet(fs *flag.FlagSet, name string) bool {

@@ -38,7 +38,8 @@ type Runtime struct {
 	// so no secret value is ever written into a command, a template or user data.
 	HealthAuth []HeaderFromEnv
 	// UI, when set, are the user UI's broken entry points and the working pages
-	// a proxy in front of the app redirects them to. Zero value: no redirects.
+	// the image's redirect layer (docker/sgraph_entry.py) sends them to; the
+	// stack passes them in Env as UIRedirectsEnv. Zero value: no redirects.
 	UI UIRoutes
 	// Env holds plain environment variables (names per the app contract).
 	Env pulumi.StringMap
@@ -88,7 +89,7 @@ type UIRoutes struct {
 // Enabled reports whether any redirect is configured.
 func (u UIRoutes) Enabled() bool { return u.EntryPath != "" || u.SharePath != "" }
 
-// Redirect is one exact path a proxy sends to another path on the same site.
+// Redirect is one exact path the app's redirect layer sends to another path on the same site.
 type Redirect struct {
 	Name     string // stable short name: entry, share, share-index
 	From, To string
@@ -112,6 +113,20 @@ func (u UIRoutes) Redirects() []Redirect {
 		}
 	}
 	return out
+}
+
+// UIRedirectsEnv is the variable the image's redirect layer reads
+// (docker/sgraph_entry.py, UIRedirects): "/from=/to,/from=/to".
+const UIRedirectsEnv = "SGRAPH_SEND_UI_REDIRECTS"
+
+// EnvValue renders u's redirects for UIRedirectsEnv; "" when there are none.
+// SafePath paths hold no "," or "=", so the list needs no quoting.
+func (u UIRoutes) EnvValue() string {
+	var parts []string
+	for _, r := range u.Redirects() {
+		parts = append(parts, r.From+"="+r.To)
+	}
+	return strings.Join(parts, ",")
 }
 
 // SafePath reports whether p is an absolute URL path made only of characters

@@ -36,8 +36,7 @@ func TestCompactScriptBehavesTheSame(t *testing.T) {
 	require.Less(t, len(compact), len(body))
 	t.Logf("install.sh body: %d bytes, %d without comment lines", len(body), len(compact))
 	s := ec2.Script{Version: "0.27.6", Port: 8080, Region: "eu-west-2",
-		AppEnv:      map[string]string{"SEND__STORAGE_MODE": "s3"},
-		UIRedirects: map[string]string{"/": "/send/v0/v0.2/v0.2.0/en-gb/index.html"}}
+		AppEnv: map[string]string{"SEND__STORAGE_MODE": "s3", "SGRAPH_SEND_UI_REDIRECTS": "/=/send/v0/v0.2/v0.2.0/en-gb/index.html"}}
 	rendered := s.Render()
 	require.Contains(t, rendered, compact)
 	commented := strings.Replace(rendered, compact, body, 1)

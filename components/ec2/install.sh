@@ -10,6 +10,7 @@
 #   unit     print the systemd unit `run` would write; changes nothing (for tests)
 #   renewal  print acme.sh's renewal units; changes nothing (for tests)
 #   nginx    print the nginx config `run` would write; changes nothing (for tests)
+#   files    write the app's Python modules and log config to $APP_DIR as `run` does (for tests)
 #   health   wait for the app on 127.0.0.1:$PORT$HEALTH_PATH as `run` does (for tests)
 # Idempotent: a second run changes nothing but restarting the services.
 #
@@ -29,7 +30,11 @@
 #   SGRAPH_SEND_HEALTH_AUTH    headers the readiness checks send, one header=SECRET_VAR per
 #                              line; values come from the secrets file, never a command line
 #   SGRAPH_SEND_HEALTH_TRIES   readiness attempts, 2 s apart (default 90)
-#   SGRAPH_SEND_UI_REDIRECTS   exact paths nginx redirects, one /from=/to per line
+#   SGRAPH_SEND_ENTRY_PY, SGRAPH_SEND_LOGGING_PY, SGRAPH_SEND_LOG_CONFIG
+#                              the image's sgraph_entry.py, sgraph_logging.py and
+#                              log_config.json (docker/), written to $APP_DIR (run): uvicorn
+#                              runs the same UI redirect layer and JSON logging as the image
+#   SGRAPH_SEND_APP_DIR        where they are written (default /opt/sgraph-send/app; tests)
 #
 # TLS: nginx terminates TLS on 443 and proxies to uvicorn on 127.0.0.1, so the app
 # runs unprivileged with no capability and never reads the private key.
@@ -48,7 +53,9 @@ DOMAIN="${SGRAPH_SEND_DOMAIN:-}"
 LOG_GROUP="${SGRAPH_SEND_LOG_GROUP:-}"
 HEALTH_AUTH="${SGRAPH_SEND_HEALTH_AUTH:-}"
 HEALTH_TRIES="${SGRAPH_SEND_HEALTH_TRIES:-90}"
-UI_REDIRECTS="${SGRAPH_SEND_UI_REDIRECTS:-}"
+ENTRY_PY="${SGRAPH_SEND_ENTRY_PY:-}"
+LOGGING_PY="${SGRAPH_SEND_LOGGING_PY:-}"
+LOG_CONFIG="${SGRAPH_SEND_LOG_CONFIG:-}"
 
 readonly APP_USER=sgraph-send
 readonly APP_HOME=/var/lib/sgraph-send
@@ -61,7 +68,10 @@ readonly TLS_DIR=/etc/pki/sgraph-send
 readonly HSTS="max-age=31536000"
 readonly SELF=/usr/local/sbin/sgraph-send-setup
 readonly UNIT=/etc/systemd/system/sgraph-send.service
-readonly ENTRY=sgraph_ai_app_send__docker.app:create_app
+# As in the image (docker/entrypoint.sh): uvicorn runs sgraph_logging's wrapper
+# around sgraph_entry's container app (the UI redirects in front of the app).
+readonly APP_DIR="${SGRAPH_SEND_APP_DIR:-/opt/sgraph-send/app}"
+readonly FACTORY=sgraph_entry:create_container_app
 readonly PACKAGES=(python3.12 python3.12-pip nginx openssl awscli-2)
 # certbot in its own virtualenv: AL2023 has no certbot package.
 readonly CERTBOT_VENV=/opt/sgraph-send/certbot
@@ -118,6 +128,17 @@ install_app() {
 	[[ "$(installed_version)" == "$VERSION" ]] || die "pip did not install sgraph-ai-app-send $VERSION"
 }
 
+# install_app_files writes the image's Python modules and log config, root-owned
+# and world-readable: the service user runs them but cannot change them.
+install_app_files() {
+	[[ -n "$ENTRY_PY" && -n "$LOGGING_PY" && -n "$LOG_CONFIG" ]] || die "SGRAPH_SEND_ENTRY_PY, SGRAPH_SEND_LOGGING_PY and SGRAPH_SEND_LOG_CONFIG are required"
+	install -d -m 0755 "$APP_DIR"
+	printf '%s' "$ENTRY_PY" >"$APP_DIR/sgraph_entry.py"
+	printf '%s' "$LOGGING_PY" >"$APP_DIR/sgraph_logging.py"
+	printf '%s' "$LOG_CONFIG" >"$APP_DIR/log_config.json"
+	chmod 0644 "$APP_DIR/sgraph_entry.py" "$APP_DIR/sgraph_logging.py" "$APP_DIR/log_config.json"
+}
+
 # install_self keeps the rendered script (header included) for ExecStartPre.
 install_self() {
 	[[ -f "$0" ]] || die "run me from a file so the unit can call me again"
@@ -151,6 +172,7 @@ unit_env() {
 	local line
 	printf 'Environment="HOME=%s"\n' "$APP_HOME"
 	printf 'Environment="AWS_DEFAULT_REGION=%s"\n' "$REGION"
+	printf 'Environment="SGRAPH_SEND_FACTORY=%s"\n' "$FACTORY"
 	while IFS= read -r line; do
 		[[ -n "$line" ]] || continue
 		[[ "$line" =~ ^[A-Za-z_][A-Za-z0-9_]*=[^\"\\%]*$ ]] || die "bad app environment line '$line'"
@@ -177,7 +199,8 @@ $env
 # Runs as root ("+") before every start: a rotated secret needs only a restart.
 ExecStartPre=+$SELF secrets
 EnvironmentFile=$SECRETS_FILE
-ExecStart=$VENV/bin/uvicorn --factory $ENTRY --host 127.0.0.1 --port $PORT --proxy-headers
+# JSON lines on stdout, as in the image; the journal keeps them verbatim.
+ExecStart=$VENV/bin/uvicorn sgraph_logging:create_app --factory --app-dir $APP_DIR --host 127.0.0.1 --port $PORT --proxy-headers --log-config $APP_DIR/log_config.json
 Restart=on-failure
 RestartSec=5
 NoNewPrivileges=yes
@@ -264,33 +287,12 @@ configure_tls() {
 	fi
 }
 
-# ui_redirects prints nginx locations that send the app's broken UI paths (the
-# site root, the share link's folder) to the versioned pages that work. Exact
-# paths only; the query is kept. The share link's fragment (#<id>/<key>) never
-# reaches nginx, and browsers keep it across a redirect whose Location has none
-# (RFC 9110 10.2.2). 302, not 301: browsers would cache a permanent redirect
-# beyond a fix of the app. Relative Location: no host or port to get wrong.
-ui_redirects() {
-	local line from to
-	while IFS= read -r line; do
-		[[ -n "$line" ]] || continue
-		from="${line%%=*}"
-		to="${line#*=}"
-		# Local paths only: a Location of //host/x is another origin (open redirect).
-		[[ "$from" =~ ^/[A-Za-z0-9._~/-]*$ && "$to" =~ ^/[A-Za-z0-9._~/-]*$ && "$to" != *//* ]] || die "bad UI redirect '$line'"
-		# shellcheck disable=SC2016 # $is_args$args are nginx variables
-		printf '        location = %s { absolute_redirect off; return 302 %s$is_args$args; }\n' "$from" "$to"
-	done <<<"$UI_REDIRECTS"
-}
-
 # render_nginx prints the nginx.conf that replaces the distribution's, so
 # nothing listens on 80. No secret in the access log: the real UI's gate sends
 # the upload token in the path (GET /api/transfers/check-token/<token>) and any
 # query value may be one, so the logged URI drops that segment and the query
 # values (nginx map: the first matching regex wins); no Referer is logged.
 render_nginx() {
-	local redirects
-	redirects="$(ui_redirects)"
 	cat <<EOF
 # Written by $SELF: TLS on 443 in front of uvicorn on 127.0.0.1:$PORT.
 user nginx;
@@ -322,7 +324,6 @@ http {
         # Transfers are uploaded as one raw body: the app enforces its own limits.
         client_max_body_size 0;
         proxy_request_buffering off;
-$redirects
         location / {
             proxy_pass http://127.0.0.1:$PORT;
             proxy_http_version 1.1;
@@ -419,7 +420,7 @@ render_agent_config() {
 configure_log_agent() {
 	[[ -n "$LOG_GROUP" ]] || return 0
 	render_agent_config >"$AGENT/etc/sgraph-send.json"
-	printf '[Service]\nExecStart=journalctl -fu sgraph-send\nStandardOutput=append:%s\nRestart=always\n[Install]\nWantedBy=multi-user.target\n' \
+	printf '[Service]\nExecStart=journalctl -fu sgraph-send -o cat\nStandardOutput=append:%s\nRestart=always\n[Install]\nWantedBy=multi-user.target\n' \
 		"$APP_LOG" >/etc/systemd/system/sgraph-send-journal.service
 	printf '%s {\n daily\n rotate 3\n copytruncate\n}\n' "$APP_LOG" >/etc/logrotate.d/sgraph-send
 	systemctl daemon-reload
@@ -444,6 +445,7 @@ main() {
 		install_packages
 		ensure_user
 		install_app
+		install_app_files
 		install_self
 		write_unit
 		fetch_secrets
@@ -468,6 +470,9 @@ main() {
 	logconfig)
 		render_agent_config
 		;;
+	files)
+		install_app_files
+		;;
 	nginx)
 		validate
 		render_nginx
@@ -477,7 +482,7 @@ main() {
 		wait_healthy "http://127.0.0.1:$PORT$HEALTH_PATH" sgraph-send.service
 		;;
 	*)
-		die "unknown mode '$MODE'; use run, bake, secrets, unit, renewal, logconfig, nginx or health"
+		die "unknown mode '$MODE'; use run, bake, secrets, unit, renewal, logconfig, files, nginx or health"
 		;;
 	esac
 }

@@ -10,7 +10,7 @@ type instanceDeps struct {
 	subnetID        string
 	securityGroupID pulumi.IDOutput
 	profileName     pulumi.StringOutput
-	userData        pulumi.StringOutput
+	userData        pulumi.StringOutput // base64 of the gzipped script
 }
 
 // newInstance creates the instance. A change of user data (a new app version,
@@ -28,7 +28,7 @@ func newInstance(ctx *pulumi.Context, name string, args *ServerArgs, d instanceD
 		VpcSecurityGroupIds:      pulumi.StringArray{d.securityGroupID.ToStringOutput()},
 		AssociatePublicIpAddress: pulumi.Bool(true),
 		IamInstanceProfile:       d.profileName,
-		UserData:                 d.userData,
+		UserDataBase64:           d.userData, // gzipped (gzip.go)
 		UserDataReplaceOnChange:  pulumi.Bool(true),
 		// IMDSv2 only; hop limit 1 keeps the credentials on the host itself.
 		MetadataOptions: &ec2.InstanceMetadataOptionsArgs{

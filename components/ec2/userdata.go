@@ -9,6 +9,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/sgraph-ai/sgraph-send-infra/components/appspec"
+	"github.com/sgraph-ai/sgraph-send-infra/docker"
 )
 
 // installScript is install.sh, the one script user data and the Image Builder
@@ -46,8 +47,9 @@ type Script struct {
 	// HealthAuth: header -> secret variable whose value the readiness checks
 	// send, read on the instance from the secrets file (never a value here).
 	HealthAuth map[string]string
-	// UIRedirects: exact path -> path nginx redirects it to.
-	UIRedirects map[string]string
+	// NoAppFiles leaves out the image's Python modules and log config
+	// (docker/): the bake installs packages only, and run mode writes them.
+	NoAppFiles bool
 }
 
 // Render returns the runnable script: shebang, header, then install.sh
@@ -90,8 +92,12 @@ func (s Script) Render() string {
 	if len(s.HealthAuth) > 0 {
 		assign("HEALTH_AUTH", lines(s.HealthAuth))
 	}
-	if len(s.UIRedirects) > 0 {
-		assign("UI_REDIRECTS", lines(s.UIRedirects))
+	if !s.NoAppFiles && s.Mode != "bake" {
+		// The image's own files, so EC2 runs the same UI redirect layer
+		// (SGRAPH_SEND_UI_REDIRECTS in AppEnv) and JSON logging.
+		assign("ENTRY_PY", docker.EntryPy)
+		assign("LOGGING_PY", docker.LoggingPy)
+		assign("LOG_CONFIG", docker.LogConfig)
 	}
 	body := installScript
 	if strings.HasPrefix(body, "#!") {
@@ -126,9 +132,6 @@ func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
-// userDataLimit is EC2's limit on raw user data.
-const userDataLimit = 16 * 1024
-
 // script is the run-mode Script for the instance, with the app environment
 // still to be resolved (the bucket name is an output).
 func (a *ServerArgs) script(params *secretParameters) (Script, pulumi.StringMap) {
@@ -144,7 +147,6 @@ func (a *ServerArgs) script(params *secretParameters) (Script, pulumi.StringMap)
 		AcmeServer:   a.acmeServer(),
 		LogGroup:     a.LogGroupName,
 		HealthAuth:   healthAuth(a.Runtime.HealthAuth),
-		UIRedirects:  uiRedirects(a.Runtime.UI),
 	}, a.Runtime.Env
 }
 
@@ -156,21 +158,17 @@ func healthAuth(hs []appspec.HeaderFromEnv) map[string]string {
 	return out
 }
 
-func uiRedirects(ui appspec.UIRoutes) map[string]string {
-	out := map[string]string{}
-	for _, r := range ui.Redirects() {
-		out[r.From] = r.To
-	}
-	return out
-}
-
-// renderUserData resolves the app environment and renders the script.
+// renderUserData resolves the app environment, renders the script and
+// encodes it (gzip.go): the result is the instance's userDataBase64.
 func renderUserData(s Script, env pulumi.StringMap) pulumi.StringOutput {
 	return env.ToStringMapOutput().ApplyT(func(resolved map[string]string) (string, error) {
 		s.AppEnv = resolved
-		out := s.Render()
-		if len(out) > userDataLimit {
-			return "", fmt.Errorf("ec2: user data is %d bytes, over EC2's %d", len(out), userDataLimit)
+		out, size, err := EncodeUserData(s.Render())
+		if err != nil {
+			return "", fmt.Errorf("ec2: user data: %w", err)
+		}
+		if size > UserDataBudget {
+			return "", fmt.Errorf("ec2: user data is %d bytes gzipped, over our budget of %d (EC2 allows %d)", size, UserDataBudget, userDataLimit)
 		}
 		return out, nil
 	}).(pulumi.StringOutput)

@@ -195,9 +195,6 @@ func (a *ServiceArgs) validate() error {
 			bad("Runtime.HealthAuth %q from %q must be a header name and an environment variable name", h.Header, h.Env)
 		}
 	}
-	if err := validUI(a.Runtime.UI); err != nil {
-		bad("Runtime.UI: %v", err)
-	}
 	if a.LogRetentionDays <= 0 {
 		bad("LogRetentionDays must be positive: container logs never live forever")
 	}
@@ -260,9 +257,6 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 	}
 	lb, err := newLoadBalancer(ctx, name, &a, net, parent)
 	if err != nil {
-		return nil, err
-	}
-	if _, err := newUIRules(ctx, name, a.Runtime.UI, a.Tags, lb.forwards, parent); err != nil {
 		return nil, err
 	}
 	secrets, err := newSecretParameters(ctx, name, &a, parent)

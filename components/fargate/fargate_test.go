@@ -107,7 +107,6 @@ func TestArgsValidation(t *testing.T) {
 		"HealthPath":            func(a *ServiceArgs) { a.Runtime.HealthPath = "/x' or 1" },
 		"ProbePath":             func(a *ServiceArgs) { a.Runtime.ProbePath = "/auth/set cookie" },
 		"HealthAuth":            func(a *ServiceArgs) { a.Runtime.HealthAuth[0].Env = "X'); import os; os.system('id" },
-		"share redirect path":   func(a *ServiceArgs) { a.Runtime.UI.SharePath = "/en-gb/*" },
 		"TaskSubnetIds":         func(a *ServiceArgs) { a.TaskSubnetIds = []string{"subnet-x"} },
 		"both a plain and a secret": func(a *ServiceArgs) {
 			a.Runtime.Env = pulumi.StringMap{"K": pulumi.String("v")}

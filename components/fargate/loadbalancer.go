@@ -20,7 +20,6 @@ type loadBalancer struct {
 	// forwarding (HTTP only) or redirecting to https. Kept for listener rules.
 	https, http *lb.Listener
 	url         pulumi.StringOutput
-	forwards    []appListener // the listeners that forward to the app (UI rules go there)
 }
 
 func newLoadBalancer(ctx *pulumi.Context, name string, a *ServiceArgs, n *network, parent pulumi.ResourceOrInvokeOption) (*loadBalancer, error) {
@@ -99,7 +98,6 @@ func newLoadBalancer(ctx *pulumi.Context, name string, a *ServiceArgs, n *networ
 		}
 		out.listeners = []pulumi.Resource{http}
 		out.http = http
-		out.forwards = []appListener{{key: "http", listener: http}}
 		out.url = pulumi.Sprintf("http://%s", host)
 		return out, nil
 	}
@@ -141,7 +139,6 @@ func newLoadBalancer(ctx *pulumi.Context, name string, a *ServiceArgs, n *networ
 	}
 	out.listeners = []pulumi.Resource{https, redirect}
 	out.https, out.http = https, redirect
-	out.forwards = []appListener{{key: "https", listener: https}}
 	out.url = pulumi.Sprintf("https://%s", host)
 	return out, nil
 }

@@ -257,7 +257,7 @@ func TestEntrypointScript(t *testing.T) {
 	for mode, app := range map[string]string{
 		"user":      "sgraph_entry:create_user_app",
 		"admin":     "sgraph_entry:create_admin_app",
-		"container": "sgraph_ai_app_send__docker.app:create_app",
+		"container": "sgraph_entry:create_container_app",
 	} {
 		out, err := run("SGRAPH_SEND_APP="+mode, "PORT=9090")
 		require.NoError(t, err, out)
@@ -270,7 +270,7 @@ func TestEntrypointScript(t *testing.T) {
 	}
 	def, err := run()
 	require.NoError(t, err, def)
-	assert.Contains(t, def, "sgraph_ai_app_send__docker.app:create_app", "container is the default mode")
+	assert.Contains(t, def, "sgraph_entry:create_container_app", "container is the default mode")
 	assert.Contains(t, def, "--port 8080", "PORT defaults to 8080")
 	_, err = run("SGRAPH_SEND_APP=bogus")
 	assert.Error(t, err, "an unknown mode must fail")

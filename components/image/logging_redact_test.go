@@ -1,11 +1,9 @@
 package image_test
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -92,17 +90,4 @@ func TestAccessLogRedactsTokens(t *testing.T) {
 			}
 		})
 	}
-}
-
-func runPyArgs(t *testing.T, py, dir, script string, args ...string) ([]byte, error) {
-	t.Helper()
-	cmd := exec.Command(py, append([]string{"-B", "-c", script}, args...)...)
-	cmd.Dir = dir
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Logf("python stderr: %s", stderr.String())
-	}
-	return out, err
 }

@@ -34,6 +34,11 @@ type Options struct {
 	// Placeholders fills every secret the program needs and nobody supplied
 	// with PlaceholderSecret, and lists them in Result.Placeholders.
 	Placeholders bool
+	// KeepPlaceholders runs prod with its committed domain and hostedZoneId
+	// placeholders, which the program refuses (stacks/placeholders.go); by
+	// default they are replaced by stacks.OfflineDomain/OfflineHostedZoneID
+	// and listed in Result.StandIns.
+	KeepPlaceholders bool
 	// Preview runs the program as `pulumi preview` does: a dry run in which
 	// providers report no computed outputs, so every output not given as an
 	// input (ids, ARNs, URLs, image digests) is unknown.
@@ -55,7 +60,10 @@ type Result struct {
 	Resources    []*Resource // sorted by URN, stable across runs
 	Outputs      map[string]Value
 	Placeholders []string // secret keys filled with placeholders
-	Config       map[string]string
+	// StandIns are the keys whose committed placeholders (prod's domain and
+	// hostedZoneId) were replaced by offline values for this run.
+	StandIns []string
+	Config   map[string]string
 	// SecretValues are the values of every secret config key, so policies can
 	// find a secret that leaked into a plaintext input or output.
 	SecretValues []string
@@ -97,6 +105,16 @@ func Run(opts Options) (*Result, error) {
 			sc.values[key] = PlaceholderSecret
 			sc.secrets[key] = true
 			res.Placeholders = append(res.Placeholders, key)
+		}
+	}
+	if !opts.KeepPlaceholders && sc.values[qualify("environment")] == "prod" {
+		standIn := map[string]string{"domain": stacks.OfflineDomain, "hostedZoneId": stacks.OfflineHostedZoneID}
+		for _, p := range stacks.PlaceholderKeys {
+			key := qualify(p.Key)
+			if v, ok := sc.values[key]; ok && stacks.PlaceholderProblem(p.Key, v) != "" {
+				sc.values[key] = standIn[p.Key]
+				res.StandIns = append(res.StandIns, key)
+			}
 		}
 	}
 	for _, k := range opts.Remove {

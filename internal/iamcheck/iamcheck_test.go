@@ -82,7 +82,7 @@ func TestRolesCatchMissingAndSurplus(t *testing.T) {
 			"ec2 instance role sgraph-send-prod-ec2: missing ssm:GetParameter on arn:aws:ssm:eu-west-2:123456789012:parameter/sgraph-send/prod/ec2/SGRAPH_SEND__ACCESS_TOKEN (fetch_secrets)"},
 		{"instance without its acme grant", func(t *testing.T, r *bench.Result) {
 			r.Drop(func(res *bench.Resource) bool { return res.Name == "sgraph-send-prod-ec2-acme" })
-		}, "missing route53:ChangeResourceRecordSets on arn:aws:route53:::hostedzone/ZPLACEHOLDEROVERRIDEME"},
+		}, "missing route53:ChangeResourceRecordSets on arn:aws:route53:::hostedzone/Z0OFFLINEPLAN"},
 		{"instance ships no logs", edit("sgraph-send-prod-ec2-logs", `"logs:CreateLogStream",`, ``),
 			"missing logs:CreateLogStream on arn:aws:logs:eu-west-2:123456789012:log-group:/sgraph-send/prod/ec2:log-stream:*"},
 		{"instance may list every bucket", edit("sgraph-send-prod-ec2", `"s3:ListBucket"`, `["s3:ListBucket","s3:ListAllMyBuckets"]`),

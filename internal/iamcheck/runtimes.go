@@ -10,6 +10,7 @@ import (
 
 	"github.com/sgraph-ai/sgraph-send-infra/components/lambdapair"
 	"github.com/sgraph-ai/sgraph-send-infra/internal/bench"
+	"github.com/sgraph-ai/sgraph-send-infra/internal/policy"
 )
 
 // lambdaRole: the function's execution role writes its own log streams
@@ -151,7 +152,7 @@ func ec2Role(r *bench.Result, inst *bench.Resource) Role {
 		return Role{Runtime: "ec2 instance", Role: inst.Str("iamInstanceProfile"), Missing: []string{"the role itself: not in the stack"}}
 	}
 	h := map[string]string{}
-	for _, m := range header.FindAllStringSubmatch(inst.Str("userData"), -1) {
+	for _, m := range header.FindAllStringSubmatch(policy.InstanceUserData(inst), -1) {
 		h[m[1]] = m[2]
 	}
 	acct := strings.Split(str(role.State, "arn")+"::::", ":")[4]

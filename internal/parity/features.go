@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/sgraph-ai/sgraph-send-infra/internal/bench"
+	"github.com/sgraph-ai/sgraph-send-infra/internal/policy"
 )
 
 var udHeader = regexp.MustCompile(`(?m)^SGRAPH_SEND_(DOMAIN|TLS_PARAMETER|ACME_SERVER)='([^']*)'`)
@@ -62,7 +63,7 @@ func Features(r *bench.Result) map[string]bool {
 			}
 			add("cloudrun ingress %s", res.Str("ingress"))
 		case "aws:ec2/instance:Instance":
-			ud := res.Str("userData")
+			ud := policy.InstanceUserData(res)
 			h := map[string]string{}
 			for _, m := range udHeader.FindAllStringSubmatch(ud, -1) {
 				h[m[1]] = m[2]

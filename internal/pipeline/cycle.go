@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sgraph-ai/sgraph-send-infra/internal/idle"
 	"github.com/sgraph-ai/sgraph-send-infra/internal/release"
 	"github.com/sgraph-ai/sgraph-send-infra/outputs"
 	"github.com/sgraph-ai/sgraph-send-infra/smoke"
@@ -18,7 +19,8 @@ var ErrRefused = errors.New("refused")
 
 // Cycle is the dev test cycle: up with every target live (Fargate at least one task,
 // EC2 on), wait until they answer, run the harness with nothing skipped for being
-// scaled to zero, then scale back down (Fargate 0, EC2 removed) whatever happened.
+// scaled to zero, then tear down to what costs nothing idle (Fargate and EC2
+// removed, internal/idle) whatever happened.
 type Cycle struct {
 	Stack Stack
 	Smoke SmokeFunc
@@ -69,7 +71,10 @@ func (c *Cycle) Run(ctx context.Context) *CycleSummary {
 	}
 	up := with(committed, "fargate", "ec2")
 	s.TestUp = CycleUp(committed)
-	s.Down = Overrides{"targets": without(committed, "ec2"), "fargateDesiredCount": 0}
+	// Between cycles dev keeps only what costs nothing idle (internal/idle):
+	// Fargate's load balancer and EC2's address bill at zero traffic, so both
+	// go, not only their tasks and instance.
+	s.Down = Overrides(idle.Overrides(committed))
 	if c.AppVersion != "" {
 		s.TestUp["appVersion"] = c.AppVersion
 		s.Down["appVersion"] = c.AppVersion // scaling down must not roll the version back
@@ -202,10 +207,7 @@ func leftRunning(raw smoke.RawOutputs) ([]string, error) {
 	}
 	if _, ok := raw[outputs.FargateURL]; ok {
 		n, _ := number(raw, outputs.FargateDesiredCount)
-		if n > 0 {
-			costly = append(costly, fmt.Sprintf("fargate with %d tasks", n))
-		}
-		left = append(left, fmt.Sprintf("fargate service at %d tasks (the load balancer is billed)", n))
+		costly = append(costly, fmt.Sprintf("fargate with %d tasks and its load balancer", n))
 	}
 	if id, _ := raw[outputs.EC2InstanceID].Value.(string); id != "" {
 		costly = append(costly, "ec2 instance "+id)
@@ -257,7 +259,7 @@ func (s *CycleSummary) Print(w io.Writer) {
 		fmt.Fprintf(w, "UNCHECKED:    %s (scaled to zero despite the test overrides)\n", strings.Join(s.Unchecked, ", "))
 	}
 	if s.ScaledDown {
-		fmt.Fprintf(w, "left running: %s; no Fargate task, no EC2 instance\n", orNone(s.LeftRunning))
+		fmt.Fprintf(w, "left running: %s; no Fargate task, no EC2 instance, no load balancer (what that costs: go run ./cmd/plan -stack %s)\n", orNone(s.LeftRunning), s.Stack)
 	} else {
 		fmt.Fprintf(w, "left running: UNKNOWN, the scale-down did not complete: check the stack and run the teardown workflow\n")
 	}

@@ -34,8 +34,8 @@ func TestCyclePassesInOrderAndScalesDown(t *testing.T) {
 		t.Errorf("test up %s does not run Fargate and EC2", ups[0])
 	}
 	if ups[1]["fargateDesiredCount"] != 0 || slices.Contains(ups[1]["targets"].([]string), "ec2") ||
-		!slices.Contains(ups[1]["targets"].([]string), "lambda") {
-		t.Errorf("scale-down %s must set Fargate to 0, remove EC2 and keep the rest", ups[1])
+		slices.Contains(ups[1]["targets"].([]string), "fargate") || !slices.Contains(ups[1]["targets"].([]string), "lambda") {
+		t.Errorf("tear-down %s must remove Fargate (its load balancer bills idle) and EC2, and keep the rest", ups[1])
 	}
 	if len(s.Unchecked) != 0 || len(s.Checked) != 3 {
 		t.Errorf("checked %q, unchecked %q; want lambda-public, fargate and ec2 all checked", s.Checked, s.Unchecked)

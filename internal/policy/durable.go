@@ -36,7 +36,7 @@ var appEnvOf = map[string]func(res *bench.Resource) map[string]string{
 	// SGRAPH_SEND_APP_ENV='...' (components/ec2/userdata.go).
 	"aws:ec2/instance:Instance": func(res *bench.Resource) map[string]string {
 		out := map[string]string{}
-		for _, m := range userDataEnv.FindAllStringSubmatch(res.Str("userData"), -1) {
+		for _, m := range userDataEnv.FindAllStringSubmatch(InstanceUserData(res), -1) {
 			out[m[1]] = m[2]
 		}
 		return out

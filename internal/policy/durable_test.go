@@ -46,9 +46,9 @@ func TestDurableStorageInProdCatchesEphemeralStorage(t *testing.T) {
 			res.Inputs["containerDefinitions"] = resource.NewProperty(doc)
 		}},
 		{"ec2 in memory", "aws:ec2/instance:Instance", func(t *testing.T, res *bench.Resource) {
-			ud := res.Str("userData")
+			ud := policy.InstanceUserData(res)
 			require.Contains(t, ud, "SEND__STORAGE_MODE=s3")
-			res.Inputs["userData"] = resource.NewProperty(strings.Replace(ud, "SEND__STORAGE_MODE=s3", "SEND__STORAGE_MODE=memory", 1))
+			require.NoError(t, policy.SetInstanceUserData(res, strings.Replace(ud, "SEND__STORAGE_MODE=s3", "SEND__STORAGE_MODE=memory", 1)))
 		}},
 		{"cloud run without its volume", "gcp:cloudrunv2/service:Service", func(t *testing.T, res *bench.Resource) {
 			setEnvInput(t, res, []string{"template", "volumes"}, resource.NewArrayProperty(nil))

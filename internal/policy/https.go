@@ -59,7 +59,7 @@ func checkProdHTTPS(r *bench.Result) []Finding {
 		if public, _ := inst.Plain("associatePublicIpAddress").(bool); !public {
 			continue
 		}
-		out = append(out, judge(inst, instanceTLSProblems(inst.Str("userData")), ec2CertKeys,
+		out = append(out, judge(inst, instanceTLSProblems(InstanceUserData(inst)), ec2CertKeys,
 			"nginx serves a publicly trusted certificate (SSM or ACME production)"))
 	}
 	return out

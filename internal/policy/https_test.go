@@ -26,7 +26,7 @@ const (
 func domainRun(t *testing.T, stack string, extra ...string) *bench.Result {
 	set := map[string]string{
 		"targets": `["fargate","ec2"]`, "prebuiltImage": bench.PrebuiltImage,
-		"domain": "send.example.org", "hostedZoneId": httpsZone,
+		"domain": "send.sgraph-send.test", "hostedZoneId": httpsZone,
 	}
 	for i := 0; i+1 < len(extra); i += 2 {
 		set[extra[i]] = extra[i+1]
@@ -43,13 +43,13 @@ func TestDomainRegistersCertificatesRecordsAndHTTPS(t *testing.T) {
 			r := domainRun(t, stack)
 			name := "sgraph-send-" + stack + "-fargate"
 			cert := r.MustFind(t, httpsCert, name)
-			assert.Equal(t, "fargate.send.example.org", cert.Str("domainName"))
+			assert.Equal(t, "fargate.send.sgraph-send.test", cert.Str("domainName"))
 			assert.Equal(t, "DNS", cert.Str("validationMethod"))
 
 			validation := r.MustFind(t, httpsRecord, name+"-cert-validation")
 			assert.Equal(t, httpsZone, validation.Str("zoneId"))
 			assert.Equal(t, "CNAME", validation.Str("type"))
-			assert.True(t, strings.HasSuffix(validation.Str("name"), ".fargate.send.example.org."), validation.Str("name"))
+			assert.True(t, strings.HasSuffix(validation.Str("name"), ".fargate.send.sgraph-send.test."), validation.Str("name"))
 
 			valid := r.MustFind(t, httpsValid, name)
 			assert.Contains(t, valid.Dependencies, validation.URN, "validation waits for its record")
@@ -66,20 +66,20 @@ func TestDomainRegistersCertificatesRecordsAndHTTPS(t *testing.T) {
 
 			alias := r.MustFind(t, httpsRecord, name+"-alias-a")
 			assert.Equal(t, "A", alias.Str("type"))
-			assert.Equal(t, "fargate.send.example.org", alias.Str("name"))
+			assert.Equal(t, "fargate.send.sgraph-send.test", alias.Str("name"))
 			assert.Contains(t, alias.Str("aliases[0].name"), ".elb.amazonaws.com")
-			assert.Equal(t, "https://fargate.send.example.org", r.Outputs["fargateUrl"].Value)
+			assert.Equal(t, "https://fargate.send.sgraph-send.test", r.Outputs["fargateUrl"].Value)
 
 			ec2Name := "sgraph-send-" + stack + "-ec2"
 			r.MustFind(t, "aws:ec2/eip:Eip", ec2Name)
 			a := r.MustFind(t, httpsRecord, ec2Name+"-a")
-			assert.Equal(t, "ec2.send.example.org", a.Str("name"))
+			assert.Equal(t, "ec2.send.sgraph-send.test", a.Str("name"))
 			assert.Equal(t, "203.0.113.10", a.Str("records[0]"))
-			assert.Equal(t, "https://ec2.send.example.org", r.Outputs["ec2Url"].Value)
+			assert.Equal(t, "https://ec2.send.sgraph-send.test", r.Outputs["ec2Url"].Value)
 			// Dev's ACME certificate comes from staging: untrusted, declared so.
 			assert.Equal(t, stack == "dev", r.Outputs["ec2TlsSelfSigned"].Value)
-			userData := r.One(t, "aws:ec2/instance:Instance").Str("userData")
-			assert.Contains(t, userData, "SGRAPH_SEND_DOMAIN='ec2.send.example.org'")
+			userData := policy.InstanceUserData(r.One(t, "aws:ec2/instance:Instance"))
+			assert.Contains(t, userData, "SGRAPH_SEND_DOMAIN='ec2.send.sgraph-send.test'")
 			assert.Contains(t, userData, "SGRAPH_SEND_ACME_SERVER='"+map[string]string{"dev": "https://acme-staging-v02.api.letsencrypt.org/directory", "prod": "https://acme-v02.api.letsencrypt.org/directory"}[stack]+"'")
 
 			assert.Empty(t, policy.Failed(policy.Evaluate(r)), "every rule passes")
@@ -105,7 +105,7 @@ func TestEC2RoleChangesOnlyItsChallengeRecord(t *testing.T) {
 	assert.Equal(t, "route53:ChangeResourceRecordSets", change["Action"])
 	assert.Equal(t, "arn:aws:route53:::hostedzone/"+httpsZone, change["Resource"])
 	cond := change["Condition"].(map[string]any)["ForAllValues:StringEquals"].(map[string]any)
-	assert.Equal(t, []any{"_acme-challenge.ec2.send.example.org"}, cond["route53:ChangeResourceRecordSetsNormalizedRecordNames"])
+	assert.Equal(t, []any{"_acme-challenge.ec2.send.sgraph-send.test"}, cond["route53:ChangeResourceRecordSetsNormalizedRecordNames"])
 	assert.Equal(t, []any{"TXT"}, cond["route53:ChangeResourceRecordSetsRecordTypes"])
 	assert.Equal(t, []any{"UPSERT", "DELETE"}, cond["route53:ChangeResourceRecordSetsActions"])
 	assert.Equal(t, "route53:GetChange", doc.Statement[1]["Action"])
@@ -158,14 +158,13 @@ func TestHTTPSRulesCatchViolations(t *testing.T) {
 			r.MustFind(t, httpsListener, "sgraph-send-prod-fargate-https").Inputs["routingHttpResponseStrictTransportSecurityHeaderValue"] = str("max-age=86400")
 		}},
 		{"EC2 self-signed", policy.ProdHTTPS, "ec2TlsCertificateParameter", func(t *testing.T, r *bench.Result) {
-			in := r.One(t, "aws:ec2/instance:Instance").Inputs
-			ud := in["userData"].StringValue()
-			ud = strings.Replace(ud, "SGRAPH_SEND_DOMAIN=", "X_DOMAIN=", 1)
-			in["userData"] = str(ud)
+			inst := r.One(t, "aws:ec2/instance:Instance")
+			ud := strings.Replace(policy.InstanceUserData(inst), "SGRAPH_SEND_DOMAIN=", "X_DOMAIN=", 1)
+			require.NoError(t, policy.SetInstanceUserData(inst, ud))
 		}},
 		{"EC2 on ACME staging", policy.ProdHTTPS, "ec2AcmeServer", func(t *testing.T, r *bench.Result) {
-			in := r.One(t, "aws:ec2/instance:Instance").Inputs
-			in["userData"] = str(strings.Replace(in["userData"].StringValue(), "https://acme-v02.", "https://acme-staging-v02.", 1))
+			inst := r.One(t, "aws:ec2/instance:Instance")
+			require.NoError(t, policy.SetInstanceUserData(inst, strings.Replace(policy.InstanceUserData(inst), "https://acme-v02.", "https://acme-staging-v02.", 1)))
 		}},
 		{"any record name", policy.AcmeRecordScope, "any record of the zone", func(t *testing.T, r *bench.Result) {
 			editAcme(t, r, func(st map[string]any) {
@@ -174,7 +173,7 @@ func TestHTTPSRulesCatchViolations(t *testing.T) {
 		}},
 		{"the apex name", policy.AcmeRecordScope, "not only an _acme-challenge name", func(t *testing.T, r *bench.Result) {
 			editAcme(t, r, func(st map[string]any) {
-				st["Condition"].(map[string]any)["ForAllValues:StringEquals"].(map[string]any)["route53:ChangeResourceRecordSetsNormalizedRecordNames"] = []string{"send.example.org"}
+				st["Condition"].(map[string]any)["ForAllValues:StringEquals"].(map[string]any)["route53:ChangeResourceRecordSetsNormalizedRecordNames"] = []string{"send.sgraph-send.test"}
 			})
 		}},
 		{"A records too", policy.AcmeRecordScope, "want only TXT", func(t *testing.T, r *bench.Result) {

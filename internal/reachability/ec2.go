@@ -2,14 +2,13 @@ package reachability
 
 import (
 	"bytes"
-	"compress/gzip"
-	"encoding/base64"
 	"fmt"
-	"io"
 	"net/url"
 	"os/exec"
 	"regexp"
 	"strings"
+
+	"github.com/sgraph-ai/sgraph-send-infra/components/ec2"
 )
 
 // EC2: the instance's public address (Amazon EC2 User Guide, "Elastic IP
@@ -61,7 +60,7 @@ func ec2Path(g *Graph, key string, u *url.URL) Path {
 	} else {
 		t.ok("instance ingress", "SG rule %s admits 0.0.0.0/0 on %d", r, prt)
 	}
-	ud, err := userData(inst.Str("userData"))
+	ud, err := userData(inst)
 	if err != nil {
 		t.fail("nginx", "instance %s: %v", inst.Name, err)
 		return p
@@ -159,24 +158,16 @@ func (g *Graph) instanceFor(host string) (*Node, *Node, string) {
 	return nil, nil, fmt.Sprintf("no instance is named %s and no A record points it at one", host)
 }
 
-// userData is the script text: plain, or gzip in base64 (cloud-init reads both).
-func userData(s string) (string, error) {
-	if s == "" {
-		return "", fmt.Errorf("no user data")
+// userData is the instance's script as cloud-init reads it: the gzipped
+// userDataBase64 the component writes, or plain userData.
+func userData(inst *Node) (string, error) {
+	if b := inst.Str("userDataBase64"); b != "" {
+		return ec2.DecodeUserData(b)
 	}
-	if strings.HasPrefix(s, "#!") {
+	if s := inst.Str("userData"); s != "" {
 		return s, nil
 	}
-	raw, err := base64.StdEncoding.DecodeString(strings.ReplaceAll(s, "\n", ""))
-	if err != nil {
-		return "", fmt.Errorf("user data is neither a script nor base64: %w", err)
-	}
-	zr, err := gzip.NewReader(bytes.NewReader(raw))
-	if err != nil {
-		return string(raw), nil
-	}
-	b, err := io.ReadAll(zr)
-	return string(b), err
+	return "", fmt.Errorf("no user data")
 }
 
 // renderMode runs the user data in one of its print-only modes (they change

@@ -148,7 +148,7 @@ func ec2Egress(g *Graph, inst *Node) Path {
 		return p
 	}
 	t.ok("route", "instance %s has a public IP in a default subnet (route to the internet gateway)", inst.Name)
-	ud, _ := userData(inst.Str("userData"))
+	ud, _ := userData(inst)
 	h := map[string]string{}
 	for _, m := range headerRe.FindAllStringSubmatch(ud, -1) {
 		h[m[1]] = m[2]

@@ -1,12 +1,14 @@
 package reachability_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/sgraph-ai/sgraph-send-infra/components/ec2"
 	"github.com/sgraph-ai/sgraph-send-infra/internal/bench"
 	"github.com/sgraph-ai/sgraph-send-infra/internal/reachability"
 )
@@ -54,8 +56,8 @@ func TestPreFixProdFails(t *testing.T) {
 	g.Drop(func(n *reachability.Node) bool { return strings.Contains(n.Name, "-alb-443-") })
 	err := reachability.Check(g).Err()
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "prod fargate https://fargate.send.example.com (ipv4): lb ingress: listener 443 exists, SG sgraph-send-prod-fargate-alb has no ingress on 443")
-	assert.Contains(t, err.Error(), "prod fargate http://fargate.send.example.com (ipv4): lb ingress: listener 443 exists", "the 80 → 443 redirect leads into the same closed port")
+	assert.Contains(t, err.Error(), "prod fargate https://fargate.send.offline-plan.invalid (ipv4): lb ingress: listener 443 exists, SG sgraph-send-prod-fargate-alb has no ingress on 443")
+	assert.Contains(t, err.Error(), "prod fargate http://fargate.send.offline-plan.invalid (ipv4): lb ingress: listener 443 exists", "the 80 → 443 redirect leads into the same closed port")
 }
 
 // Each hop, removed or changed in turn, fails naming that hop.
@@ -82,17 +84,25 @@ func TestEachHopCanBreak(t *testing.T) {
 		break_ func(*reachability.Graph)
 		want   string // the hop named in the error, and a detail
 	}{
-		{"no alias record", drop(rec, p+"fargate-alias-a"), "fargate https://fargate.send.example.com (ipv4): dns: no load balancer"},
+		{"no alias record", drop(rec, p+"fargate-alias-a"), "fargate https://fargate.send.offline-plan.invalid (ipv4): dns: no load balancer"},
 		{"internal load balancer", set(lb, p+"fargate", "internal", true), "internet-facing: load balancer sgraph-send-prod-fargate is internal"},
 		{"no https listener", drop(listener, p+"fargate-https"), "listener: no listener on 443"},
 		{"listener protocol", set(listener, p+"fargate-https", "protocol", "HTTP"), "listener: listener 443 speaks HTTP"},
 		{"443 ipv4 ingress removed", drop(in, p+"fargate-alb-443-ipv4"), "lb ingress: listener 443 exists, SG sgraph-send-prod-fargate-alb has no ingress on 443 from 0.0.0.0/0"},
-		{"80 ingress on another port", set(in, p+"fargate-alb-80-ipv4", "toPort", 79.0), "http://fargate.send.example.com (ipv4): lb ingress: listener 80 exists"},
+		{"80 ingress on another port", set(in, p+"fargate-alb-80-ipv4", "toPort", 79.0), "http://fargate.send.offline-plan.invalid (ipv4): lb ingress: listener 80 exists"},
 		{"certificate for another name", set(cert, p+"fargate", "domainName", "other.example.com"), "certificate: certificate sgraph-send-prod-fargate names [other.example.com]"},
 		{"certificate never validated", drop(certOK, p+"fargate"), "certificate: certificate sgraph-send-prod-fargate is never validated"},
 		{"validation record missing", drop(rec, p+"fargate-cert-validation"), "validation record"},
-		{"redirect to a missing listener", set(listener, p+"fargate-http", "defaultActions[0].redirect.port", "8443"), "http://fargate.send.example.com (ipv4): listener: no listener on 8443"},
-		{"rule forwards nowhere", set(rule, p+"fargate-https-ui-entry", "actions[0]", map[string]any{"type": "forward", "targetGroupArn": "arn:aws:elasticloadbalancing:eu-west-2:123456789012:targetgroup/gone/0"}), "listener action: rule sgraph-send-prod-fargate-https-ui-entry forwards to target group"},
+		{"redirect to a missing listener", set(listener, p+"fargate-http", "defaultActions[0].redirect.port", "8443"), "http://fargate.send.offline-plan.invalid (ipv4): listener: no listener on 8443"},
+		{"rule forwards nowhere", func(g *reachability.Graph) {
+			// The program registers no listener rule today; a rule added
+			// later is a branch some requests take, checked like the default.
+			l := g.Find(listener, p+"fargate-https")
+			g.Nodes = append(g.Nodes, &reachability.Node{Type: rule, Name: p + "fargate-https-extra", Props: map[string]any{
+				"listenerArn": l.Props["arn"],
+				"actions":     []any{map[string]any{"type": "forward", "targetGroupArn": "arn:aws:elasticloadbalancing:eu-west-2:123456789012:targetgroup/gone/0"}},
+			}})
+		}, "listener action: rule sgraph-send-prod-fargate-https-extra forwards to target group"},
 		{"default action forwards nowhere", set(listener, p+"fargate-https", "defaultActions[0].targetGroupArn", "arn:gone"), "listener action: listener sgraph-send-prod-fargate-https forwards to target group \"arn:gone\""},
 		{"target group type", set(tg, p+"fargate", "targetType", "instance"), "target group: target group sgraph-send-prod-fargate has target type \"instance\""},
 		{"no service registers", set(svc, p+"fargate", "loadBalancers", []any{}), "target group: no ECS service registers tasks"},
@@ -105,12 +115,12 @@ func TestEachHopCanBreak(t *testing.T) {
 			n.Props["containerDefinitions"] = strings.ReplaceAll(n.Props["containerDefinitions"].(string), `"containerPort":8080`, `"containerPort":8000`)
 		}, "container port: container app of sgraph-send-prod-fargate maps no port 8080"},
 		{"tasks egress removed", drop(out, p+"fargate-tasks-https-out"), "fargate sgraph-send-prod: egress CloudWatch Logs: tasks' SG sgraph-send-prod-fargate-tasks has no egress on 443"},
-		{"ec2 A record elsewhere", set(rec, p+"ec2-a", "records", []any{"198.51.100.7"}), "ec2 https://ec2.send.example.com (ipv4): dns: A record sgraph-send-prod-ec2-a"},
+		{"ec2 A record elsewhere", set(rec, p+"ec2-a", "records", []any{"198.51.100.7"}), "ec2 https://ec2.send.offline-plan.invalid (ipv4): dns: A record sgraph-send-prod-ec2-a"},
 		{"ec2 443 closed", set(sg, p+"ec2", "ingress[0].fromPort", 444.0), "instance ingress: nginx is the entry on 443, SG sgraph-send-prod-ec2 has no ingress on 443"},
 		{"ec2 ipv4 not open", set(sg, p+"ec2", "ingress[0].cidrBlocks", []any{"10.0.0.0/8"}), "instance ingress"},
 		{"nginx listens elsewhere", editUserData(p+"ec2", "listen 443 ssl;", "listen 8443 ssl;"), "nginx: the rendered nginx config has no `listen 443 ssl`"},
 		{"nginx proxies elsewhere", editUserData(p+"ec2", "proxy_pass http://127.0.0.1:$PORT;", "proxy_pass http://127.0.0.1:9999;"), "upstream: nginx proxies to 127.0.0.1:9999, the app listens on 127.0.0.1:8080"},
-		{"acme for another name", editUserData(p+"ec2", "SGRAPH_SEND_DOMAIN='ec2.send.example.com'", "SGRAPH_SEND_DOMAIN='other.send.example.com'"), "certificate: certbot asks for other.send.example.com"},
+		{"acme for another name", editUserData(p+"ec2", "SGRAPH_SEND_DOMAIN='ec2.send.offline-plan.invalid'", "SGRAPH_SEND_DOMAIN='other.send.offline-plan.invalid'"), "certificate: certbot asks for other.send.offline-plan.invalid"},
 		{"ec2 egress removed", set(sg, p+"ec2", "egress", []any{}), "ec2 sgraph-send-prod-ec2: egress "},
 		{"cloud run internal", set(run, p+"cloudrun", "ingress", "INGRESS_TRAFFIC_INTERNAL_ONLY"), "cloudrun https://sgraph-send-prod-cloudrun-ee66fef296-nw.a.run.app: ingress"},
 		{"cloud run invoker missing", drop(member, p+"cloudrun-public"), "invoker: cloudRunPublic is true but allUsers holds no roles/run.invoker"},
@@ -134,11 +144,15 @@ func TestEachHopCanBreak(t *testing.T) {
 func editUserData(name, from, to string) func(*reachability.Graph) {
 	return func(g *reachability.Graph) {
 		n := g.Find("aws:ec2/instance:Instance", name)
-		ud := n.Props["userData"].(string)
-		if !strings.Contains(ud, from) {
-			panic("user data has no " + from)
+		ud, err := ec2.DecodeUserData(n.Props["userDataBase64"].(string))
+		if err != nil || !strings.Contains(ud, from) {
+			panic(fmt.Sprintf("user data has no %s (%v)", from, err))
 		}
-		n.Props["userData"] = strings.Replace(ud, from, to, 1)
+		b64, _, err := ec2.EncodeUserData(strings.Replace(ud, from, to, 1))
+		if err != nil {
+			panic(err)
+		}
+		n.Props["userDataBase64"] = b64
 	}
 }
 

@@ -62,10 +62,6 @@ type Target struct {
 	// Token is the static upload token (a secret), empty when the site is open.
 	Token       string
 	InsecureTLS bool // self-signed certificate (EC2 without a domain)
-	// NoUIProxy: nothing of ours sits in front of the app to redirect its
-	// broken share path (Cloud Run), so a broken link as given is the app's
-	// known bug: a warning, not a failure that blocks every promotion.
-	NoUIProxy bool
 }
 
 // Available says why the configured browser cannot run, or nil.

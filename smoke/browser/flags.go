@@ -51,22 +51,11 @@ func (b *Flags) Journey(ctx context.Context, outs *smoke.Outputs, targets []stri
 		if ep.Kind != outputs.ContainerApp || ep.SkipReason != "" || (len(targets) > 0 && !slices.Contains(targets, ep.Name)) {
 			continue
 		}
-		t := Target{Name: ep.Name, Origin: ep.URL, Token: outs.UploadToken, InsecureTLS: ep.InsecureTLS, NoUIProxy: !uiProxied(ep.Name)}
+		t := Target{Name: ep.Name, Origin: ep.URL, Token: outs.UploadToken, InsecureTLS: ep.InsecureTLS}
 		for _, r := range Run(ctx, cfg, t, outs.Secrets()...) {
 			rep.Results = append(rep.Results, r)
 			row(r)
 		}
 	}
 	rep.Duration += time.Since(start)
-}
-
-// uiProxied says whether the outputs contract puts a proxy of ours in front
-// of the named target (see outputs.Target.UIProxy).
-func uiProxied(name string) bool {
-	for _, t := range outputs.Targets {
-		if t.Name == name {
-			return t.UIProxy
-		}
-	}
-	return false
 }

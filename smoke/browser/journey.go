@@ -63,11 +63,9 @@ func Run(ctx context.Context, cfg Config, t Target, secrets ...string) []smoke.R
 	switch {
 	case out.link == "":
 		link.Verdict, link.Reason = smoke.Skip, "no share link: the journey stopped before the page gave one"
-	case out.linkErr != nil && t.NoUIProxy:
-		link.Verdict, link.Reason = smoke.Warn, fmt.Sprintf("share link as given %s: %v: the app's own share path is broken (v0.27.6, ui-journey.md) and no proxy of ours sits in front of this target to redirect it", out.link, out.linkErr)
 	case out.linkErr != nil && err == nil:
 		// The same fragment worked on the versioned page: the path is at fault.
-		link.Verdict, link.Reason = smoke.Fail, fmt.Sprintf("share link as given %s: %v: our ALB (Fargate) or nginx (EC2) redirect of the share path to the download page should have fixed the app's broken link; check that redirect", out.link, out.linkErr)
+		link.Verdict, link.Reason = smoke.Fail, fmt.Sprintf("share link as given %s: %v: the image's UI redirect layer (docker/sgraph_entry.py, SGRAPH_SEND_UI_REDIRECTS) should have sent the app's broken share path to the download page; check that layer", out.link, out.linkErr)
 	case out.linkErr != nil:
 		link.Verdict, link.Reason = smoke.Fail, fmt.Sprintf("share link as given %s: %v", out.link, out.linkErr)
 	default:

@@ -47,7 +47,6 @@ func TestJourneyOnFixturePages(t *testing.T) {
 	cases := []struct {
 		name      string
 		token     string // the site's static token; empty: open
-		noProxy   bool   // the target has no proxy of ours (Cloud Run)
 		faults    smoketest.Faults
 		pages     smoketest.PageFaults
 		journey   smoke.Verdict
@@ -56,13 +55,10 @@ func TestJourneyOnFixturePages(t *testing.T) {
 		fast      bool   // fails well within one step timeout
 	}{
 		{name: "open site", journey: smoke.Pass, link: smoke.Pass},
-		// The real container app today, gated: the link 404s, the versioned page works.
+		// The app without the image's redirect layer: the link 404s (a FAIL on every
+		// target now that one layer in the image fixes it everywhere).
 		{name: "token site, link 404", token: lowerToken, pages: smoketest.PageFaults{LinkNotFound: true}, journey: smoke.Pass, link: smoke.Fail,
-			wantInErr: "/<key> answered 404 Not Found: our ALB (Fargate) or nginx (EC2) redirect of the share path to the download page should have fixed"},
-		// The same app where no proxy of ours can redirect the link: the app's
-		// known bug warns instead of failing every cycle.
-		{name: "no proxy, link 404", token: lowerToken, noProxy: true, pages: smoketest.PageFaults{LinkNotFound: true}, journey: smoke.Pass, link: smoke.Warn,
-			wantInErr: "no proxy of ours sits in front of this target"},
+			wantInErr: "/<key> answered 404 Not Found: the image's UI redirect layer"},
 		// Recorded: the real gate lower-cases what was typed, so a token with
 		// capitals makes every UI upload fail; the fixture gate does the same.
 		{name: "token with capitals", token: smoketest.Token, journey: smoke.Fail, link: smoke.Skip,
@@ -87,7 +83,6 @@ func TestJourneyOnFixturePages(t *testing.T) {
 			c.ArtifactDir = filepath.Join(cfg.ArtifactDir, strings.NewReplacer(" ", "-", ",", "").Replace(tc.name))
 			target := Target{Name: "fake", Origin: u}
 			target.Token = tc.token
-			target.NoUIProxy = tc.noProxy
 			var keys []string
 			keySeen = func(k string) { keys = append(keys, k) }
 			defer func() { keySeen = func(string) {} }()
@@ -110,7 +105,7 @@ func TestJourneyOnFixturePages(t *testing.T) {
 			if tc.pages.LinkNotFound && !strings.Contains(j.Reason, "/send/v0/v0.2/v0.2.0/en-gb/download/index.html#") {
 				t.Errorf("journey should name the versioned page that worked: %s", j.Reason)
 			}
-			if hint := "should have fixed the app's broken link"; tc.link == smoke.Fail && strings.Contains(l.Reason, hint) != (tc.journey == smoke.Pass) {
+			if hint := "the image's UI redirect layer"; tc.link == smoke.Fail && strings.Contains(l.Reason, hint) != (tc.journey == smoke.Pass) {
 				t.Errorf("the redirect hint belongs to a link that failed where the versioned page worked, only: %s", l.Reason)
 			}
 			if tc.fast && j.Duration >= c.StepTimeout {
