@@ -100,3 +100,10 @@ var Targets = []Target{
 // Secret reports whether an output carries a secret and must be shown only
 // with --show-secrets.
 func Secret(key string) bool { return key == AdminKey || key == UploadToken }
+
+// Registry outputs: the repositories a stack owns. The release copies the digest dev
+// tested into them, so prod never pulls from dev's registries.
+const (
+	ImageRepository    = "imageRepository"    // ECR repository URL (no tag, no digest)
+	GcpImageRepository = "gcpImageRepository" // Artifact Registry image path, <loc>-docker.pkg.dev/<project>/<repo>/<image>
+)

@@ -1,5 +1,7 @@
-// Command release promotes to prod the exact digest that passed dev's test cycle (no
-// rebuild: prebuiltImage/prebuiltGcpImage for this run only), smokes prod, and when the
+// Command release promotes to prod the exact digest that passed dev's test cycle: it
+// copies that digest into prod's own ECR and Artifact Registry repositories (no
+// rebuild, and nothing of prod's left in dev, which is destroyed nightly), deploys the
+// copy (prebuiltImage/prebuiltGcpImage for this run only), smokes prod, and when the
 // smoke fails deploys the previous good digest again and smokes it; the run then fails
 // either way and says which digest prod runs.
 //
@@ -21,6 +23,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/sgraph-ai/sgraph-send-infra/internal/ops/imagecopy"
 	"github.com/sgraph-ai/sgraph-send-infra/internal/pipeline"
 	"github.com/sgraph-ai/sgraph-send-infra/internal/release"
 	"github.com/sgraph-ai/sgraph-send-infra/smoke"
@@ -86,7 +89,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	r := &pipeline.Release{
 		Target: target, Source: source, Log: stderr,
-		Smoke: pipeline.InProcessSmoke(stdout),
+		Copier: imagecopy.Copier{Keychain: imagecopy.Ambient(ctx)},
+		Smoke:  pipeline.InProcessSmoke(stdout),
 		Ready: func(ctx context.Context, raw smoke.RawOutputs, ts []string) error {
 			return pipeline.WaitReady(ctx, raw, ts, *wait, 10*time.Second)
 		},

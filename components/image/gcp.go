@@ -21,7 +21,7 @@ const gcpImageName = "sgraph-send"
 // authenticate Docker to Artifact Registry with an OAuth token. It lives about
 // an hour, which covers one `up`; it is fetched anew on every run and kept
 // secret in state.
-func pushToArtifactRegistry(ctx *pulumi.Context, name string, a *Args, tag string, ecrImg *docker.Image, parent pulumi.ResourceOrInvokeOption) (*docker.Image, error) {
+func pushToArtifactRegistry(ctx *pulumi.Context, name string, a *Args, tag string, ecrImg *docker.Image, parent pulumi.ResourceOrInvokeOption) (*docker.Image, pulumi.StringOutput, error) {
 	g := a.Gcp
 	api, err := projects.NewService(ctx, name+"-artifactregistry", &projects.ServiceArgs{
 		Project: pulumi.String(g.Project),
@@ -31,7 +31,7 @@ func pushToArtifactRegistry(ctx *pulumi.Context, name string, a *Args, tag strin
 		DisableDependentServices: pulumi.Bool(false),
 	}, parent)
 	if err != nil {
-		return nil, err
+		return nil, pulumi.StringOutput{}, err
 	}
 	repo, err := artifactregistry.NewRepository(ctx, name, &artifactregistry.RepositoryArgs{
 		Project:      pulumi.String(g.Project),
@@ -58,18 +58,19 @@ func pushToArtifactRegistry(ctx *pulumi.Context, name string, a *Args, tag strin
 		Labels: g.Labels,
 	}, append(keepOpts(a, parent), pulumi.DependsOn([]pulumi.Resource{api}))...)
 	if err != nil {
-		return nil, err
+		return nil, pulumi.StringOutput{}, err
 	}
+	host := fmt.Sprintf("%s-docker.pkg.dev", g.Region)
+	path := pulumi.Sprintf("%s/%s/%s/%s", host, g.Project, repo.RepositoryId, gcpImageName)
 	if a.PrebuiltGcp != "" {
-		return nil, nil // the repository stays; nothing to copy
+		return nil, path, nil // the repository stays; the release copied the image into it
 	}
 
-	host := fmt.Sprintf("%s-docker.pkg.dev", g.Region)
 	client := organizations.GetClientConfigOutput(ctx, parent)
 	// cacheFrom the ECR image and an explicit dependency on it: the second
 	// build runs after the first and reuses its layers, so both registries
 	// hold the same build.
-	return docker.NewImage(ctx, name+"-gcp", &docker.ImageArgs{
+	img, err := docker.NewImage(ctx, name+"-gcp", &docker.ImageArgs{
 		ImageName: pulumi.Sprintf("%s/%s/%s/%s:%s", host, g.Project, repo.RepositoryId, gcpImageName, tag),
 		Build:     buildArgs(a, pulumi.StringArray{ecrImg.ImageName}),
 		Registry: &docker.RegistryArgs{
@@ -78,4 +79,5 @@ func pushToArtifactRegistry(ctx *pulumi.Context, name string, a *Args, tag strin
 			Password: pulumi.ToSecret(client.AccessToken()).(pulumi.StringOutput),
 		},
 	}, parent, pulumi.DependsOn([]pulumi.Resource{ecrImg, repo}))
+	return img, path, err
 }
