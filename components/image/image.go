@@ -1,5 +1,5 @@
 // Package image builds the one container image every target runs, pushes it to
-// a private ECR repository and, when a GCP target is on, pushes the same build
+// a private ECR repository and, when a GCP target is on, pushes that same image
 // to Artifact Registry (Cloud Run cannot pull from private ECR). Consumers get
 // digest-form references only (repo@sha256:...), never a mutable tag.
 package image
@@ -168,7 +168,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		img.GcpRepositoryURL = path
 		img.GcpImageRef = pulumi.String(args.PrebuiltGcp).ToStringOutput()
 		if gcpImg != nil {
-			img.GcpImageRef = gcpImg.RepoDigest
+			img.GcpImageRef = gcpImg.Ref()
 		}
 	}
 

@@ -92,6 +92,12 @@ var replaceOn = map[string][]string{
 	"gcp:monitoring/uptimeCheckConfig:UptimeCheckConfig": {"project", "monitoredResource", "resourceGroup", "checkerType"},
 	"gcp:projects/iAMMember:IAMMember":                   {"project", "role", "member", "condition"},
 	"gcp:artifactregistry/repository:Repository":         {"repositoryId", "location", "format", "project", "mode", "kmsKeyName"},
+
+	// pulumi-docker v4 (bridged from terraform-provider-docker): docker_tag and
+	// docker_registry_image are ForceNew on these; "triggers ... force the
+	// RegistryImage resource to be replaced" (registry docs).
+	"docker:index/tag:Tag":                     {"sourceImage", "targetImage", "tagTriggers"},
+	"docker:index/registryImage:RegistryImage": {"name", "triggers", "build"},
 }
 
 // ReplaceOn returns the properties of typ whose change replaces it.
