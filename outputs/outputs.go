@@ -107,3 +107,12 @@ const (
 	ImageRepository    = "imageRepository"    // ECR repository URL (no tag, no digest)
 	GcpImageRepository = "gcpImageRepository" // Artifact Registry image path, <loc>-docker.pkg.dev/<project>/<repo>/<image>
 )
+
+// Release pointer outputs: what each target serves now. cmd/release records them with a
+// good release and flips back to them on rollback (docs/release.md).
+const (
+	LambdaAdminVersion    = "lambdaAdminVersion"    // published version the admin live alias serves
+	LambdaPublicVersion   = "lambdaPublicVersion"   // published version the public live alias serves
+	CloudRunRevision      = "cloudRunRevision"      // revision Cloud Run traffic names (100 %)
+	FargateTaskDefinition = "fargateTaskDefinition" // family:revision the ECS service runs
+)

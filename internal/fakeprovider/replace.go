@@ -66,6 +66,8 @@ var replaceOn = map[string][]string{
 	"aws:cloudwatch/metricAlarm:MetricAlarm":              {"name"},
 	"aws:lambda/function:Function":                        {"name", "packageType"},
 	"aws:lambda/functionUrl:FunctionUrl":                  {"functionName", "qualifier"},
+	// An alias's functionVersion updates in place (the rollback flip).
+	"aws:lambda/alias:Alias": {"name", "functionName"},
 	// No update in the Terraform resource: every argument replaces.
 	"aws:lambda/permission:Permission": {"action", "functionName", "principal", "sourceArn", "sourceAccount", "statementId",
 		"statementIdPrefix", "qualifier", "eventSourceToken", "functionUrlAuthType", "principalOrgId"},
