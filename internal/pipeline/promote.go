@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/sgraph-ai/sgraph-send-infra/internal/release"
 	"github.com/sgraph-ai/sgraph-send-infra/outputs"
@@ -85,7 +86,7 @@ func (r *Release) Run(ctx context.Context) *ReleaseSummary {
 	switch step {
 	case release.Done:
 		s.Passed, s.Runs, s.Message = true, own, msg
-		if err := r.Target.SetTags(ctx, release.GoodTags(own, p.Version)); err != nil {
+		if err := r.Target.SetTags(ctx, r.goodRecord(ctx, own, p.Version)); err != nil {
 			s.Err = fmt.Errorf("prod passed but its good-digest record could not be written (the next rollback will use the previous one): %w", err)
 		}
 		return s
@@ -101,6 +102,26 @@ func (r *Release) Run(ctx context.Context) *ReleaseSummary {
 		s.Runs = release.Image{}
 	}
 	return s
+}
+
+// goodRecord is the good-digest tags plus this release's pointers (what each target
+// serves now), the record a later `cmd/release -rollback` flips back to.
+func (r *Release) goodRecord(ctx context.Context, img release.Image, version string) map[string]string {
+	tags := release.GoodTags(img, version)
+	raw, err := r.Target.Outputs(ctx)
+	if err != nil {
+		r.logf("release %s: no pointers recorded (outputs: %v)", r.Target.Name(), err)
+		return tags
+	}
+	p := release.Outputs(plain(raw)).Pointers()
+	p.At = time.Now().UTC().Format(time.RFC3339)
+	k, v, err := p.Tag()
+	if err != nil {
+		r.logf("release %s: no pointers recorded: %v", r.Target.Name(), err)
+		return tags
+	}
+	tags[k] = v
+	return tags
 }
 
 // copyToTarget copies the tested digests into the target's own registries and checks
