@@ -71,8 +71,8 @@ func deployLambda(ctx *pulumi.Context, c *Config, s *shared) (exports, error) {
 		RetainLogs:       c.Environment.Prod(),
 		Tags:             pulumi.ToStringMap(c.Tags),
 		// A rollback moves each live alias to an earlier version, nothing else.
-		AdminRollbackVersion:  c.Rollback.LambdaAdminVersion,
-		PublicRollbackVersion: c.Rollback.LambdaPublicVersion,
+		AdminRollbackVersion:  string(c.Rollback.LambdaAdminVersion),
+		PublicRollbackVersion: string(c.Rollback.LambdaPublicVersion),
 	})
 	if err != nil {
 		return nil, err

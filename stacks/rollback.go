@@ -1,6 +1,8 @@
 package stacks
 
 import (
+	"encoding/json"
+	"fmt"
 	"regexp"
 
 	"github.com/sgraph-ai/sgraph-send-infra/components/cloudrun"
@@ -12,10 +14,28 @@ import (
 // Run's traffic, the ECS service's task definition); what was built stays. Empty keys
 // leave that target on this deploy's own version.
 type RollbackConfig struct {
-	LambdaAdminVersion    string `json:"lambdaAdminVersion,omitempty"`
-	LambdaPublicVersion   string `json:"lambdaPublicVersion,omitempty"`
-	CloudRunRevision      string `json:"cloudRunRevision,omitempty"`
-	FargateTaskDefinition string `json:"fargateTaskDefinition,omitempty"`
+	LambdaAdminVersion    numberOrString `json:"lambdaAdminVersion,omitempty"`
+	LambdaPublicVersion   numberOrString `json:"lambdaPublicVersion,omitempty"`
+	CloudRunRevision      string         `json:"cloudRunRevision,omitempty"`
+	FargateTaskDefinition string         `json:"fargateTaskDefinition,omitempty"`
+}
+
+// numberOrString takes a version as "5" or 5: `pulumi config set --path
+// rollback.lambdaAdminVersion 5` stores a number.
+type numberOrString string
+
+func (n *numberOrString) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err == nil {
+		*n = numberOrString(s)
+		return nil
+	}
+	var num json.Number
+	if err := json.Unmarshal(b, &num); err != nil {
+		return fmt.Errorf("want a version number, got %s", b)
+	}
+	*n = numberOrString(num.String())
+	return nil
 }
 
 var lambdaVersion = regexp.MustCompile(`^[1-9][0-9]{0,9}$`)
@@ -24,7 +44,7 @@ func loadRollback(r *reader, c *Config) RollbackConfig {
 	var rb RollbackConfig
 	r.object("rollback", &rb)
 	const fix = "cmd/release -rollback sets it for one up; in a stack file, `pulumi config rm rollback`"
-	for _, v := range []struct{ key, val string }{{"lambdaAdminVersion", rb.LambdaAdminVersion}, {"lambdaPublicVersion", rb.LambdaPublicVersion}} {
+	for _, v := range []struct{ key, val string }{{"lambdaAdminVersion", string(rb.LambdaAdminVersion)}, {"lambdaPublicVersion", string(rb.LambdaPublicVersion)}} {
 		if v.val != "" && !lambdaVersion.MatchString(v.val) {
 			r.fail("rollback", v.key+"="+v.val, "%s must be a published Lambda version number (1, 2, ...; the lambdaAdminVersion/lambdaPublicVersion output of a good release); "+fix, v.key)
 		}

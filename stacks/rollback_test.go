@@ -54,7 +54,7 @@ func TestEveryTargetServesANamedPointer(t *testing.T) {
 // A rollback override changes only the pointers; what was built stays the same.
 func TestRollbackOverrideFlipsOnlyPointers(t *testing.T) {
 	base := imageRun(t, "prod", flipTargets, nil)
-	flip := imageRun(t, "prod", flipTargets, map[string]string{"rollback": `{"lambdaAdminVersion":"3","lambdaPublicVersion":"4",` +
+	flip := imageRun(t, "prod", flipTargets, map[string]string{"rollback": `{"lambdaAdminVersion":3,"lambdaPublicVersion":"4",` +
 		`"cloudRunRevision":"sgraph-send-prod-cloudrun-0123456789ab","fargateTaskDefinition":"sgraph-send-prod:7"}`})
 	aliases := map[string]string{}
 	for _, a := range flip.OfType("aws:lambda/alias:Alias") {
