@@ -97,3 +97,19 @@ var Targets = []Target{
 // Secret reports whether an output carries a secret and must be shown only
 // with --show-secrets.
 func Secret(key string) bool { return key == AdminKey || key == UploadToken }
+
+// Registry outputs: the repositories a stack owns. The release copies the digest dev
+// tested into them, so prod never pulls from dev's registries.
+const (
+	ImageRepository    = "imageRepository"    // ECR repository URL (no tag, no digest)
+	GcpImageRepository = "gcpImageRepository" // Artifact Registry image path, <loc>-docker.pkg.dev/<project>/<repo>/<image>
+)
+
+// Release pointer outputs: what each target serves now. cmd/release records them with a
+// good release and flips back to them on rollback (docs/release.md).
+const (
+	LambdaAdminVersion    = "lambdaAdminVersion"    // published version the admin live alias serves
+	LambdaPublicVersion   = "lambdaPublicVersion"   // published version the public live alias serves
+	CloudRunRevision      = "cloudRunRevision"      // revision Cloud Run traffic names (100 %)
+	FargateTaskDefinition = "fargateTaskDefinition" // family:revision the ECS service runs
+)

@@ -86,12 +86,15 @@ func deployCloudRun(ctx *pulumi.Context, c *Config, s *shared) (exports, error) 
 		Protect:      c.Environment.Prod(),
 		Labels:       gcpLabels(c.Tags),
 		Storage:      mount,
+		// A rollback names an earlier revision; traffic moves, nothing else.
+		RollbackRevision: c.Rollback.CloudRunRevision,
 	})
 	if err != nil {
 		return nil, err
 	}
 	return exports{
-		outputs.CloudRunURL:    svc.URL,
-		outputs.CloudRunPublic: svc.Public,
+		outputs.CloudRunURL:      svc.URL,
+		outputs.CloudRunPublic:   svc.Public,
+		outputs.CloudRunRevision: svc.Revision,
 	}, nil
 }

@@ -24,8 +24,9 @@ const (
 	crAccountType  = "gcp:serviceaccount/account:Account"
 )
 
-// prebuiltGcpImage is a digest-form Artifact Registry reference for tests.
-const prebuiltGcpImage = "europe-west2-docker.pkg.dev/sgraph-send-dev/sgraph-send/sgraph-send@sha256:" +
+// prebuiltGcpImage is a digest-form Artifact Registry reference for tests, in prod's
+// own repository as a release leaves it (prod-owns-its-images).
+const prebuiltGcpImage = "europe-west2-docker.pkg.dev/sgraph-send-prod/sgraph-send-prod/sgraph-send@sha256:" +
 	"fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210"
 
 // cloudRunOn switches the cloudrun target on for a run, with extra overrides.

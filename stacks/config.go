@@ -41,7 +41,8 @@ type Config struct {
 	Fargate          FargateConfig
 	EC2              EC2Config
 	CloudRun         CloudRunConfig
-	Ops              OpsConfig // alerts, alarm thresholds, budget
+	Ops              OpsConfig      // alerts, alarm thresholds, budget
+	Rollback         RollbackConfig // pointer overrides of a rollback (stacks/rollback.go)
 }
 
 // KeysRead returns every config key Load read and the kind it read it as
@@ -97,6 +98,7 @@ func Load(ctx *pulumi.Context) (*Config, error) {
 	if c.needsImage() {
 		c.Image = loadImage(r, c)
 	}
+	c.Rollback = loadRollback(r, c)
 	for _, t := range targets {
 		if c.On(t.name) {
 			t.load(r, c)

@@ -120,6 +120,7 @@ func deployFargate(ctx *pulumi.Context, c *Config, s *shared) (exports, error) {
 		HealthCheckGraceSeconds:    60,
 		ScaleToZeroSchedule:        f.ScaleToZeroCron,
 		Tags:                       pulumi.ToStringMap(c.Tags),
+		RollbackTaskDefinition:     c.Rollback.FargateTaskDefinition,
 	})
 	if err != nil {
 		return nil, err
@@ -127,9 +128,10 @@ func deployFargate(ctx *pulumi.Context, c *Config, s *shared) (exports, error) {
 	s.watch.alb = &alarms.Alb{LoadBalancer: svc.LoadBalancerArnSuffix, TargetGroup: svc.TargetGroupArnSuffix}
 	return exports{
 		// http:// when no certificate is configured (the dev default).
-		outputs.FargateURL:          svc.URL,
-		outputs.FargateClusterName:  svc.ClusterName,
-		outputs.FargateServiceName:  svc.ServiceName,
-		outputs.FargateDesiredCount: svc.DesiredCount,
+		outputs.FargateURL:            svc.URL,
+		outputs.FargateClusterName:    svc.ClusterName,
+		outputs.FargateServiceName:    svc.ServiceName,
+		outputs.FargateDesiredCount:   svc.DesiredCount,
+		outputs.FargateTaskDefinition: svc.TaskDefinition,
 	}, nil
 }

@@ -332,7 +332,9 @@ func TestFargateRolesSeparatedAndScoped(t *testing.T) {
 			for _, p := range params {
 				paramArns = append(paramArns, fgState(p, "arn"))
 			}
-			repo := "arn:aws:ecr:eu-west-2:123456789012:repository/sgraph-send"
+			// The repository of the image the task runs (bench.PrebuiltImage).
+			repoName := strings.SplitN(strings.SplitN(bench.PrebuiltImage, "/", 2)[1], "@", 2)[0]
+			repo := "arn:aws:ecr:eu-west-2:123456789012:repository/" + repoName
 			logs := "arn:aws:logs:eu-west-2:123456789012:log-group:/ecs/sgraph-send-" + stack + ":*"
 			assert.Equal(t, map[string][]any{
 				"ecr:GetAuthorizationToken":       {"*"},

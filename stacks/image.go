@@ -96,8 +96,10 @@ func deployImage(ctx *pulumi.Context, c *Config, s *shared, ex exports) error {
 	}
 	s.ImageRef, s.GcpImageRef = img.ImageRef, img.GcpImageRef
 	ex[outputs.ImageRef] = s.ImageRef
+	ex[outputs.ImageRepository] = img.RepositoryURL
 	if gcp {
 		ex[outputs.GcpImageRef] = s.GcpImageRef
+		ex[outputs.GcpImageRepository] = img.GcpRepositoryURL
 	}
 	return nil
 }

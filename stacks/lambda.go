@@ -70,6 +70,9 @@ func deployLambda(ctx *pulumi.Context, c *Config, s *shared) (exports, error) {
 		LogRetentionDays: c.LogRetentionDays,
 		RetainLogs:       c.Environment.Prod(),
 		Tags:             pulumi.ToStringMap(c.Tags),
+		// A rollback moves each live alias to an earlier version, nothing else.
+		AdminRollbackVersion:  string(c.Rollback.LambdaAdminVersion),
+		PublicRollbackVersion: string(c.Rollback.LambdaPublicVersion),
 	})
 	if err != nil {
 		return nil, err
@@ -79,5 +82,7 @@ func deployLambda(ctx *pulumi.Context, c *Config, s *shared) (exports, error) {
 		outputs.LambdaPublicURL:          pair.PublicURL,
 		outputs.LambdaAdminFunctionName:  pair.AdminFunctionName,
 		outputs.LambdaPublicFunctionName: pair.PublicFunctionName,
+		outputs.LambdaAdminVersion:       pair.AdminVersion,
+		outputs.LambdaPublicVersion:      pair.PublicVersion,
 	}, nil
 }

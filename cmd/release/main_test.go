@@ -53,3 +53,20 @@ func TestMissingDevOutputStopsPromotion(t *testing.T) {
 		t.Errorf("prod was updated: %v", prod.Ups())
 	}
 }
+
+func TestRollbackWithoutARecordIsRefused(t *testing.T) {
+	prod := &pipeline.FakeStack{StackName: "prod"}
+	prod.SetOutputs(smoke.RawOutputs{"imageRef": {Value: "r.example/prod@sha256:" + strings.Repeat("a", 64)}})
+	old := openStack
+	openStack = func(context.Context, string, string, io.Writer) (pipeline.Stack, error) { return prod, nil }
+	t.Cleanup(func() { openStack = old })
+	for _, args := range [][]string{{"-stack", "prod", "-rollback"}, {"-stack", "prod", "-rollback-to", "sha256:" + strings.Repeat("c", 12)}} {
+		var out, errb strings.Builder
+		if got := run(context.Background(), args, &out, &errb); got != exitRefused || !strings.Contains(errb.String(), "no good-release record") {
+			t.Errorf("%v: exit %d, stderr %q", args, got, errb.String())
+		}
+	}
+	if len(prod.Ups()) != 0 {
+		t.Errorf("prod was updated: %v", prod.Ups())
+	}
+}

@@ -41,6 +41,9 @@ type ServiceArgs struct {
 	Labels pulumi.StringMap
 	// Storage, when set, mounts a Cloud Storage bucket (optional; see storage.go).
 	Storage *BucketMount
+	// RollbackRevision, when set, sends 100 % of traffic to this earlier
+	// revision (<ServiceName>-...) instead of this deploy's (revision.go).
+	RollbackRevision string
 }
 
 // Service is the deployed Cloud Run service and what callers need of it.
@@ -51,6 +54,8 @@ type Service struct {
 	Name                pulumi.StringOutput `pulumi:"name"`
 	ServiceAccountEmail pulumi.StringOutput `pulumi:"serviceAccountEmail"`
 	Public              pulumi.BoolOutput   `pulumi:"public"`
+	// Revision is the revision traffic names (100 %).
+	Revision pulumi.StringOutput `pulumi:"revision"`
 }
 
 // NewService validates args, then registers the APIs, the service account, the
@@ -82,7 +87,7 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 	if err != nil {
 		return nil, err
 	}
-	run, err := newRunService(ctx, name, args, account, secrets, apis, parent, grants...)
+	run, serving, err := newRunService(ctx, name, args, account, secrets, apis, parent, grants...)
 	if err != nil {
 		return nil, err
 	}
@@ -96,7 +101,9 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 	svc.Name = run.Name
 	svc.ServiceAccountEmail = account.Email
 	svc.Public = pulumi.Bool(args.Public).ToBoolOutput()
+	svc.Revision = serving
 	if err := ctx.RegisterResourceOutputs(svc, pulumi.Map{
+		"revision":            svc.Revision,
 		"url":                 svc.URL,
 		"name":                svc.Name,
 		"serviceAccountEmail": svc.ServiceAccountEmail,

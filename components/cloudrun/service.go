@@ -13,7 +13,7 @@ import (
 // runtime env says (memory or disk): both live inside one instance, so
 // transfers do not survive a restart, a new revision or a scale to zero.
 func newRunService(ctx *pulumi.Context, name string, args *ServiceArgs, account *serviceaccount.Account,
-	secrets []secretRef, a *apis, parent pulumi.ResourceOption, extraDeps ...pulumi.Resource) (*cloudrunv2.Service, error) {
+	secrets []secretRef, a *apis, parent pulumi.ResourceOption, extraDeps ...pulumi.Resource) (*cloudrunv2.Service, pulumi.StringOutput, error) {
 	deps := append([]pulumi.Resource{a.Run}, extraDeps...)
 	for _, s := range secrets {
 		deps = append(deps, s.deps...)
@@ -23,14 +23,21 @@ func newRunService(ctx *pulumi.Context, name string, args *ServiceArgs, account 
 		opts = append(opts, pulumi.Protect(true))
 	}
 	rt := args.Runtime
-	return cloudrunv2.NewService(ctx, name, &cloudrunv2.ServiceArgs{
+	rev := revisionName(args, secrets)
+	serve := rev
+	if args.RollbackRevision != "" {
+		serve = pulumi.String(args.RollbackRevision).ToStringOutput()
+	}
+	svc, err := cloudrunv2.NewService(ctx, name, &cloudrunv2.ServiceArgs{
 		Project:     pulumi.String(args.Project),
 		Location:    pulumi.String(args.Region),
 		Name:        pulumi.String(args.ServiceName),
 		Ingress:     pulumi.String("INGRESS_TRAFFIC_ALL"),
 		Labels:      args.Labels,
 		LaunchStage: launchStage(args),
+		Traffics:    traffic(serve),
 		Template: &cloudrunv2.ServiceTemplateArgs{
+			Revision:             rev,
 			ServiceAccount:       account.Email,
 			ExecutionEnvironment: executionEnvironment(args),
 			Volumes:              volumes(args),
@@ -85,6 +92,7 @@ func newRunService(ctx *pulumi.Context, name string, args *ServiceArgs, account 
 			}},
 		},
 	}, opts...)
+	return svc, serve, err
 }
 
 // envs lists plain variables by value and secret ones by Secret Manager

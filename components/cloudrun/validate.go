@@ -103,6 +103,9 @@ func validate(a *ServiceArgs) error {
 	if !ValidProject(a.Project) {
 		add("project %q is not a GCP project id", a.Project)
 	}
+	if a.RollbackRevision != "" && !ValidRevision(a.ServiceName, a.RollbackRevision) {
+		add("rollback revision %q is not a revision of service %s (<service>-<suffix>, lowercase, at most 63 characters)", a.RollbackRevision, a.ServiceName)
+	}
 	if !ValidRegion(a.Region) {
 		add("region %q is not a GCP region like europe-west2", a.Region)
 	}

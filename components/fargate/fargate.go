@@ -86,6 +86,10 @@ type ServiceArgs struct {
 	ScaleToZeroSchedule string
 	// Tags are applied to every taggable resource.
 	Tags pulumi.StringMap
+	// RollbackTaskDefinition, when set (family:revision), points the service at
+	// that earlier task definition revision instead of this deploy's: a rollback
+	// changes the service's taskDefinition only (the circuit breaker stays).
+	RollbackTaskDefinition string
 }
 
 // Service is an ECS Fargate service behind an application load balancer.
@@ -101,6 +105,8 @@ type Service struct {
 	// dimension values of the load balancer and its target group (alarms).
 	LoadBalancerArnSuffix pulumi.StringOutput `pulumi:"loadBalancerArnSuffix"`
 	TargetGroupArnSuffix  pulumi.StringOutput `pulumi:"targetGroupArnSuffix"`
+	// TaskDefinition is the family:revision the service runs.
+	TaskDefinition pulumi.StringOutput `pulumi:"taskDefinition"`
 }
 
 // containerName is the one container of the task.
@@ -168,6 +174,9 @@ func (a *ServiceArgs) validate() error {
 	}
 	if a.Region == "" {
 		bad("Region is required (awslogs needs it)")
+	}
+	if a.RollbackTaskDefinition != "" && !ValidTaskDefinition(a.Name, a.RollbackTaskDefinition) {
+		bad("RollbackTaskDefinition %q is not a revision of family %s (%s:<revision>)", a.RollbackTaskDefinition, a.Name, a.Name)
 	}
 	if a.Image == nil {
 		bad("Image is required")
@@ -288,7 +297,9 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 	svc.DesiredCount = pulumi.Int(a.DesiredCount).ToIntOutput()
 	svc.LoadBalancerArnSuffix = lb.alb.ArnSuffix
 	svc.TargetGroupArnSuffix = lb.group.ArnSuffix
+	svc.TaskDefinition = ecsSvc.service.TaskDefinition.Elem().ApplyT(familyRevision).(pulumi.StringOutput)
 	if err := ctx.RegisterResourceOutputs(svc, pulumi.Map{
+		"taskDefinition":        svc.TaskDefinition,
 		"loadBalancerArnSuffix": svc.LoadBalancerArnSuffix,
 		"targetGroupArnSuffix":  svc.TargetGroupArnSuffix,
 		"url":                   svc.URL,

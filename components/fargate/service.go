@@ -54,10 +54,14 @@ func newECSService(ctx *pulumi.Context, name string, a *ServiceArgs, n *network,
 		// exists; Pulumi would otherwise undo it on every `up`.
 		opts = append(opts, pulumi.IgnoreChanges([]string{"desiredCount"}))
 	}
+	taskDef := td.Arn
+	if a.RollbackTaskDefinition != "" {
+		taskDef = pulumi.String(a.RollbackTaskDefinition).ToStringOutput()
+	}
 	service, err := ecs.NewService(ctx, name, &ecs.ServiceArgs{
 		Name:           pulumi.String(a.Name),
 		Cluster:        cluster.Arn,
-		TaskDefinition: td.Arn,
+		TaskDefinition: taskDef,
 		DesiredCount:   pulumi.Int(a.DesiredCount),
 		// A capacity provider strategy instead of launchType, so Spot is a
 		// config switch.

@@ -165,7 +165,10 @@ func newTaskDefinition(ctx *pulumi.Context, name string, a *ServiceArgs, r *role
 		}).(pulumi.StringOutput)
 
 	return ecs.NewTaskDefinition(ctx, name, &ecs.TaskDefinitionArgs{
-		Family:                  pulumi.String(a.Name),
+		Family: pulumi.String(a.Name),
+		// A replaced revision stays ACTIVE: rollback points the service back at
+		// it, and ECS refuses to deploy an INACTIVE (deregistered) revision.
+		SkipDestroy:             pulumi.Bool(true),
 		Cpu:                     pulumi.String(strconv.Itoa(a.Cpu)),
 		Memory:                  pulumi.String(strconv.Itoa(a.Memory)),
 		NetworkMode:             pulumi.String("awsvpc"),

@@ -68,8 +68,8 @@ func pushToECR(ctx *pulumi.Context, name string, a *Args, tag string, parent pul
 	return img, repo.RepositoryUrl, nil
 }
 
-// buildArgs is the one build definition both pushes share, so the Artifact
-// Registry copy is the same build as the ECR image.
+// buildArgs is the one build definition (the Artifact Registry copy is a push of
+// this build, not a second build).
 func buildArgs(a *Args, cacheFrom pulumi.StringArrayInput) *docker.DockerBuildArgs {
 	b := &docker.DockerBuildArgs{
 		Context:        pulumi.String(a.Context),

@@ -1,5 +1,5 @@
 // Package image builds the one container image every target runs, pushes it to
-// a private ECR repository and, when a GCP target is on, pushes the same build
+// a private ECR repository and, when a GCP target is on, pushes that same image
 // to Artifact Registry (Cloud Run cannot pull from private ECR). Consumers get
 // digest-form references only (repo@sha256:...), never a mutable tag.
 package image
@@ -83,6 +83,9 @@ type Image struct {
 	ImageRef pulumi.StringOutput `pulumi:"imageRef"`
 	// GcpImageRef is the Artifact Registry copy in digest form ("" without Gcp).
 	GcpImageRef pulumi.StringOutput `pulumi:"gcpImageRef"`
+	// GcpRepositoryURL is the Artifact Registry image path, without tag or digest
+	// ("" without Gcp): where a release copies a promoted digest.
+	GcpRepositoryURL pulumi.StringOutput `pulumi:"gcpRepositoryUrl"`
 }
 
 var (
@@ -155,23 +158,26 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		img.ImageRef = ecrImg.RepoDigest
 	}
 	img.GcpImageRef = pulumi.String("").ToStringOutput()
+	img.GcpRepositoryURL = pulumi.String("").ToStringOutput()
 
 	if args.Gcp != nil {
-		gcpImg, err := pushToArtifactRegistry(ctx, name, args, tag, ecrImg, parent)
+		gcpImg, path, err := pushToArtifactRegistry(ctx, name, args, tag, ecrImg, parent)
 		if err != nil {
 			return nil, err
 		}
+		img.GcpRepositoryURL = path
 		img.GcpImageRef = pulumi.String(args.PrebuiltGcp).ToStringOutput()
 		if gcpImg != nil {
-			img.GcpImageRef = gcpImg.RepoDigest
+			img.GcpImageRef = gcpImg.Ref()
 		}
 	}
 
 	if err := ctx.RegisterResourceOutputs(img, pulumi.Map{
-		"repositoryUrl": img.RepositoryURL,
-		"tag":           img.Tag,
-		"imageRef":      img.ImageRef,
-		"gcpImageRef":   img.GcpImageRef,
+		"repositoryUrl":    img.RepositoryURL,
+		"tag":              img.Tag,
+		"imageRef":         img.ImageRef,
+		"gcpImageRef":      img.GcpImageRef,
+		"gcpRepositoryUrl": img.GcpRepositoryURL,
 	}); err != nil {
 		return nil, err
 	}

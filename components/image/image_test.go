@@ -3,6 +3,7 @@ package image_test
 import (
 	"encoding/json"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -81,7 +82,33 @@ func TestNewBuildsAndPushesByDigest(t *testing.T) {
 			assert.Equal(t, "sgraph-send:image:Image", res.ParentType(), "%s must be parented to the component", res)
 		}
 	}
-	assert.Len(t, r.OfType("docker:index/image:Image"), 2)
+	// Build once, push twice: one build, its ECR image tagged and pushed to AR.
+	assert.Len(t, r.OfType("docker:index/image:Image"), 1)
+	assert.Len(t, r.OfType("docker:index/tag:Tag"), 1)
+	assert.Len(t, r.OfType("docker:index/registryImage:RegistryImage"), 1)
+	ref, _ := r.Output("ref")
+	gcp, _ := r.Output("gcp")
+	digest := func(s any) string { str, _ := s.(string); return str[strings.Index(str, "@")+1:] }
+	assert.Equal(t, digest(ref.Value), digest(gcp.Value), "ECR and Artifact Registry carry one digest")
+}
+
+func TestSameDigest(t *testing.T) {
+	const src = "123456789012.dkr.ecr.eu-west-2.amazonaws.com/r@sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	cases := []struct {
+		pushed string
+		ok     bool
+	}{
+		{"sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", true},
+		{"sha256:bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb", false},
+		{"", false},
+	}
+	for _, c := range cases {
+		err := image.SameDigest(src, c.pushed)
+		assert.Equal(t, c.ok, err == nil, "%q: %v", c.pushed, err)
+		if err != nil {
+			assert.Contains(t, err.Error(), "build once, push twice")
+		}
+	}
 }
 
 func TestLifecyclePolicyKeepsN(t *testing.T) {

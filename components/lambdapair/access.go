@@ -22,10 +22,14 @@ const (
 // CORS headers itself (echoing the origin, Vary: Origin, max-age); a Function
 // URL CORS configuration would add a second, conflicting set. CORS lives in
 // exactly one place, the app.
-func functionURL(ctx *pulumi.Context, name string, fn *lambda.Function, auth string,
+//
+// The URL serves the live alias (Qualifier), never $LATEST: the alias names a
+// published version, so a rollback is one pointer change.
+func functionURL(ctx *pulumi.Context, name string, fn *lambda.Function, alias *lambda.Alias, auth string,
 	opts ...pulumi.ResourceOption) (*lambda.FunctionUrl, error) {
 	return lambda.NewFunctionUrl(ctx, name, &lambda.FunctionUrlArgs{
 		FunctionName:      fn.Name,
+		Qualifier:         alias.Name,
 		AuthorizationType: pulumi.String(auth),
 		// Buffered: the app answers with whole bodies (the adapter runs in
 		// buffered mode too); downloads over the 6 MB payload limit get the
@@ -43,8 +47,9 @@ func functionURL(ctx *pulumi.Context, name string, fn *lambda.Function, auth str
 // InvokedViaFunctionUrl parameter), but pulumi-aws v6.83.4's
 // lambda.PermissionArgs has no field for it (pulumi/pulumi-aws#5930), and no
 // other field narrows it without breaking anonymous URL calls (SourceAccount
-// and SourceArn add conditions anonymous callers never satisfy; a Qualifier
-// would not match the unqualified URL). So the second statement is the
+// and SourceArn add conditions anonymous callers never satisfy). Both
+// statements carry the live alias as Qualifier: the URL invokes the alias,
+// and the grant is scoped to it, not to the whole function. So the second statement is the
 // unconditioned form: any signed-in AWS principal of any account may also call
 // the Invoke API on the public function directly. That reaches exactly the
 // code the public URL already exposes to everyone, bounded by the function's
@@ -54,7 +59,7 @@ func functionURL(ctx *pulumi.Context, name string, fn *lambda.Function, auth str
 // to AWS_IAM). With none listed, the resource policy grants nothing and the
 // account's own IAM policies decide (same-account identity policies suffice).
 // Never a public statement on an AWS_IAM URL.
-func urlPermissions(ctx *pulumi.Context, name string, fn *lambda.Function, auth string, invokers []string,
+func urlPermissions(ctx *pulumi.Context, name string, fn *lambda.Function, alias *lambda.Alias, auth string, invokers []string,
 	opts ...pulumi.ResourceOption) ([]*lambda.Permission, error) {
 	type grant struct{ suffix, principal string }
 	var grants []grant
@@ -71,6 +76,7 @@ func urlPermissions(ctx *pulumi.Context, name string, fn *lambda.Function, auth 
 	for _, g := range grants {
 		url, err := lambda.NewPermission(ctx, name+"-"+g.suffix+"-url", &lambda.PermissionArgs{
 			Function:            fn.Name,
+			Qualifier:           alias.Name,
 			Action:              pulumi.String(actionInvokeURL),
 			Principal:           pulumi.String(g.principal),
 			FunctionUrlAuthType: pulumi.String(auth),
@@ -80,6 +86,7 @@ func urlPermissions(ctx *pulumi.Context, name string, fn *lambda.Function, auth 
 		}
 		invoke, err := lambda.NewPermission(ctx, name+"-"+g.suffix+"-invoke", &lambda.PermissionArgs{
 			Function:  fn.Name,
+			Qualifier: alias.Name,
 			Action:    pulumi.String(actionInvoke),
 			Principal: pulumi.String(g.principal),
 		}, opts...)

@@ -78,7 +78,14 @@ type FunctionArgs struct {
 	RetainLogs bool
 	// Tags are applied to every taggable resource.
 	Tags pulumi.StringMap
+	// RollbackVersion, when set, points the live alias (what the Function URL
+	// serves) at this earlier published version instead of the one this deploy
+	// published: a rollback is a flip of the alias, nothing else changes.
+	RollbackVersion string
 }
+
+// publishedVersion is a number Lambda gave a published version.
+var publishedVersion = regexp.MustCompile(`^[1-9][0-9]{0,9}$`)
 
 func (a *FunctionArgs) validate() error {
 	var ps []string
@@ -134,6 +141,9 @@ func (a *FunctionArgs) validate() error {
 			add("invoker %q listed twice", arn)
 		}
 		seen[arn] = true
+	}
+	if a.RollbackVersion != "" && !publishedVersion.MatchString(a.RollbackVersion) {
+		add("rollback version %q is not a published version number (1, 2, ...; $LATEST is never served)", a.RollbackVersion)
 	}
 	if a.LogRetentionDays <= 0 {
 		add("log retention must be a positive number of days (never-expire would outlive the stack's purpose)")

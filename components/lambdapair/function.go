@@ -21,6 +21,8 @@ type Function struct {
 	URL          pulumi.StringOutput `pulumi:"url"`
 	RoleArn      pulumi.StringOutput `pulumi:"roleArn"`
 	LogGroupName pulumi.StringOutput `pulumi:"logGroupName"`
+	// LiveVersion is the published version the live alias, and so the URL, serves.
+	LiveVersion pulumi.StringOutput `pulumi:"liveVersion"`
 }
 
 // NewFunction creates the function. The component's logical name is also the
@@ -90,6 +92,9 @@ func NewFunction(ctx *pulumi.Context, name string, args *FunctionArgs, opts ...p
 			LogGroup:            logGroup.Name,
 		},
 		Tags: a.Tags,
+		// Every deploy that changes the function publishes an immutable version;
+		// the URL serves the live alias, so a rollback only moves the alias.
+		Publish: pulumi.Bool(true),
 	}, parent,
 		// The log group must exist before the first start, and the role's
 		// policy before the first call, or the first logs and S3 calls fail.
@@ -98,11 +103,15 @@ func NewFunction(ctx *pulumi.Context, name string, args *FunctionArgs, opts ...p
 		return nil, err
 	}
 
-	url, err := functionURL(ctx, name, fn, a.URLAuth, parent)
+	alias, err := liveAlias(ctx, name, fn, a.RollbackVersion, parent)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := urlPermissions(ctx, name, fn, a.URLAuth, a.Invokers, parent); err != nil {
+	url, err := functionURL(ctx, name, fn, alias, a.URLAuth, parent)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := urlPermissions(ctx, name, fn, alias, a.URLAuth, a.Invokers, parent); err != nil {
 		return nil, err
 	}
 
@@ -111,8 +120,10 @@ func NewFunction(ctx *pulumi.Context, name string, args *FunctionArgs, opts ...p
 	f.URL = url.FunctionUrl
 	f.RoleArn = role.Arn
 	f.LogGroupName = logGroup.Name
+	f.LiveVersion = alias.FunctionVersion
 	if err := ctx.RegisterResourceOutputs(f, pulumi.Map{
 		"name": f.Name, "arn": f.Arn, "url": f.URL, "roleArn": f.RoleArn, "logGroupName": f.LogGroupName,
+		"liveVersion": f.LiveVersion,
 	}); err != nil {
 		return nil, err
 	}

@@ -30,6 +30,9 @@ type PairArgs struct {
 	// RetainLogs keeps both log groups through destroy (FunctionArgs.RetainLogs).
 	RetainLogs bool
 	Tags       pulumi.StringMap
+	// AdminRollbackVersion and PublicRollbackVersion flip each live alias back
+	// to an earlier published version (FunctionArgs.RollbackVersion).
+	AdminRollbackVersion, PublicRollbackVersion string
 }
 
 // Pair is the admin API behind an AWS_IAM Function URL and the user API
@@ -41,6 +44,10 @@ type Pair struct {
 	PublicURL          pulumi.StringOutput `pulumi:"publicUrl"`
 	AdminFunctionName  pulumi.StringOutput `pulumi:"adminFunctionName"`
 	PublicFunctionName pulumi.StringOutput `pulumi:"publicFunctionName"`
+	// AdminVersion and PublicVersion are the published versions each live
+	// alias (and so each URL) serves.
+	AdminVersion  pulumi.StringOutput `pulumi:"adminVersion"`
+	PublicVersion pulumi.StringOutput `pulumi:"publicVersion"`
 }
 
 func (a *PairArgs) functions() (admin, public *FunctionArgs) {
@@ -49,12 +56,14 @@ func (a *PairArgs) functions() (admin, public *FunctionArgs) {
 		// The admin API manages tokens, keys and users: never public.
 		URLAuth: AuthIAM, Invokers: a.AdminInvokers,
 		BucketArn: a.BucketArn, LogRetentionDays: a.LogRetentionDays, RetainLogs: a.RetainLogs, Tags: a.Tags,
+		RollbackVersion: a.AdminRollbackVersion,
 	}
 	public = &FunctionArgs{
 		FunctionName: a.PublicName, ImageRef: a.ImageRef, Runtime: a.PublicRuntime, Sizing: a.PublicSizing,
 		// Public by design: uploads are guarded by the app's static upload token.
 		URLAuth:   AuthNone,
 		BucketArn: a.BucketArn, LogRetentionDays: a.LogRetentionDays, RetainLogs: a.RetainLogs, Tags: a.Tags,
+		RollbackVersion: a.PublicRollbackVersion,
 	}
 	return admin, public
 }
@@ -99,9 +108,11 @@ func NewPair(ctx *pulumi.Context, name string, args *PairArgs, opts ...pulumi.Re
 	}
 	p.AdminURL, p.PublicURL = admin.URL, public.URL
 	p.AdminFunctionName, p.PublicFunctionName = admin.Name, public.Name
+	p.AdminVersion, p.PublicVersion = admin.LiveVersion, public.LiveVersion
 	if err := ctx.RegisterResourceOutputs(p, pulumi.Map{
 		"adminUrl": p.AdminURL, "publicUrl": p.PublicURL,
 		"adminFunctionName": p.AdminFunctionName, "publicFunctionName": p.PublicFunctionName,
+		"adminVersion": p.AdminVersion, "publicVersion": p.PublicVersion,
 	}); err != nil {
 		return nil, err
 	}

@@ -48,6 +48,12 @@ func init() {
 		svc := gcpStrIn(in, "name", name)
 		id := fmt.Sprintf("projects/%s/locations/%s/services/%s", project, region, svc)
 		rev := fmt.Sprintf("%s-00001-%s", svc, shortHash(id)[:3])
+		// A named template revision is what Cloud Run creates (revision.go).
+		if t, ok := in["template"]; ok && t.IsObject() {
+			if r, ok := t.ObjectValue()["revision"]; ok && r.IsString() && r.StringValue() != "" {
+				rev = r.StringValue()
+			}
+		}
 		st["project"] = resource.NewProperty(project)
 		st["location"] = resource.NewProperty(region)
 		st["name"] = resource.NewProperty(svc)

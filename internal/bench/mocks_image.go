@@ -58,6 +58,7 @@ func init() {
 		st["registryServer"] = resource.NewProperty(strings.SplitN(repo, "/", 2)[0])
 		st["context"] = resource.NewProperty("docker")
 		st["dockerfile"] = resource.NewProperty("docker/Dockerfile")
+		rememberLocal(imageName, digest)
 		return digest
 	})
 

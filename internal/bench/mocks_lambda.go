@@ -18,9 +18,10 @@ func init() {
 		st["name"] = resource.NewProperty(fn)
 		st["arn"] = resource.NewProperty(arn)
 		st["invokeArn"] = resource.NewProperty(fmt.Sprintf("arn:aws:apigateway:%s:lambda:path/2015-03-31/functions/%s/invocations", e.Region, arn))
-		st["version"] = resource.NewProperty("$LATEST")
-		st["qualifiedArn"] = resource.NewProperty(arn + ":$LATEST")
-		st["qualifiedInvokeArn"] = resource.NewProperty(fmt.Sprintf("arn:aws:apigateway:%s:lambda:path/2015-03-31/functions/%s:$LATEST/invocations", e.Region, arn))
+		version := publishedVersion(in)
+		st["version"] = resource.NewProperty(version)
+		st["qualifiedArn"] = resource.NewProperty(arn + ":" + version)
+		st["qualifiedInvokeArn"] = resource.NewProperty(fmt.Sprintf("arn:aws:apigateway:%s:lambda:path/2015-03-31/functions/%s:%s/invocations", e.Region, arn, version))
 		st["lastModified"] = resource.NewProperty("2025-01-01T00:00:00.000+0000")
 		return fn
 	})
@@ -29,6 +30,8 @@ func init() {
 		if n, ok := in["functionName"]; ok && n.IsString() {
 			fn = n.StringValue()
 		}
+		// A URL belongs to the function and qualifier; the alias it serves may
+		// change its version without changing the URL.
 		// Real URL ids are 32 lowercase letters and digits.
 		urlID := Digest("url:" + fn)[len("sha256:"):][:32]
 		st["urlId"] = resource.NewProperty(urlID)

@@ -8,8 +8,10 @@ var TestSecrets = map[string]string{
 	"uploadToken": "test-upload-token-0123456789abcdef",
 }
 
-// PrebuiltImage is a valid digest-form reference for tests of the prebuilt path.
-const PrebuiltImage = "123456789012.dkr.ecr.eu-west-2.amazonaws.com/sgraph-send@sha256:" +
+// PrebuiltImage is a valid digest-form reference for tests of the prebuilt path. It
+// lies in prod's own ECR repository, where a release copies a promoted digest (the
+// prod-owns-its-images policy fails any other); dev may run it too.
+const PrebuiltImage = "123456789012.dkr.ecr.eu-west-2.amazonaws.com/sgraph-send-prod@sha256:" +
 	"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 
 // MustRun runs the program for a stack with TestSecrets (plus opts.Secrets)

@@ -66,6 +66,8 @@ var replaceOn = map[string][]string{
 	"aws:cloudwatch/metricAlarm:MetricAlarm":              {"name"},
 	"aws:lambda/function:Function":                        {"name", "packageType"},
 	"aws:lambda/functionUrl:FunctionUrl":                  {"functionName", "qualifier"},
+	// An alias's functionVersion updates in place (the rollback flip).
+	"aws:lambda/alias:Alias": {"name", "functionName"},
 	// No update in the Terraform resource: every argument replaces.
 	"aws:lambda/permission:Permission": {"action", "functionName", "principal", "sourceArn", "sourceAccount", "statementId",
 		"statementIdPrefix", "qualifier", "eventSourceToken", "functionUrlAuthType", "principalOrgId"},
@@ -92,6 +94,12 @@ var replaceOn = map[string][]string{
 	"gcp:monitoring/uptimeCheckConfig:UptimeCheckConfig": {"project", "monitoredResource", "resourceGroup", "checkerType"},
 	"gcp:projects/iAMMember:IAMMember":                   {"project", "role", "member", "condition"},
 	"gcp:artifactregistry/repository:Repository":         {"repositoryId", "location", "format", "project", "mode", "kmsKeyName"},
+
+	// pulumi-docker v4 (bridged from terraform-provider-docker): docker_tag and
+	// docker_registry_image are ForceNew on these; "triggers ... force the
+	// RegistryImage resource to be replaced" (registry docs).
+	"docker:index/tag:Tag":                     {"sourceImage", "targetImage", "tagTriggers"},
+	"docker:index/registryImage:RegistryImage": {"name", "triggers", "build"},
 }
 
 // ReplaceOn returns the properties of typ whose change replaces it.

@@ -80,6 +80,14 @@ func node(v any) (*yaml.Node, error) {
 			seq.Content = append(seq.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s})
 		}
 		return seq, nil
+	case map[string]string:
+		// An object key (the rollback pointers), keys sorted so the file is stable.
+		m := &yaml.Node{Kind: yaml.MappingNode}
+		for _, k := range sortedKeys(x) {
+			m.Content = append(m.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: k},
+				&yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: x[k]})
+		}
+		return m, nil
 	}
 	return nil, fmt.Errorf("unsupported value type %T", v)
 }

@@ -14,7 +14,28 @@ import (
 	"github.com/sgraph-ai/sgraph-send-infra/smoke/smoketest"
 )
 
-const oldImage = "123456789012.dkr.ecr.eu-west-2.amazonaws.com/sgraph-send-dev@sha256:cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc"
+const (
+	prodRepo = "123456789012.dkr.ecr.eu-west-2.amazonaws.com/sgraph-send-prod"
+	oldImage = prodRepo + "@sha256:cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc"
+	// prodCopy is testImage (dev's) copied into prod's repository: same digest.
+	prodCopy = prodRepo + "@sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+)
+
+// fakeCopier is a registry-to-registry copy in memory: it records the copies and
+// answers dstRepo@<src digest>, or what broken says for a source.
+type fakeCopier struct {
+	copies []string
+	broken map[string]string // src -> returned ref ("" with err)
+	err    error
+}
+
+func (f *fakeCopier) Copy(_ context.Context, src, dstRepo string) (string, error) {
+	f.copies = append(f.copies, src+" -> "+dstRepo)
+	if got, ok := f.broken[src]; ok {
+		return got, f.err
+	}
+	return dstRepo + "@" + release.DigestOf(src), nil
+}
 
 // prodStack serves a healthy app for every image but those in broken.
 func prodStack(t *testing.T, broken ...string) *FakeStack {
@@ -31,7 +52,7 @@ func prodStack(t *testing.T, broken ...string) *FakeStack {
 		str := func(v string) smoke.Value { return smoke.Value{Value: v} }
 		return smoke.RawOutputs{
 			outputs.Stack: str("prod"), outputs.Environment: str("prod"), outputs.AppVersion: str("0.27.6"),
-			outputs.AwsRegion: str("eu-west-2"), outputs.ImageRef: str(img),
+			outputs.AwsRegion: str("eu-west-2"), outputs.ImageRef: str(img), outputs.ImageRepository: str(prodRepo),
 			outputs.UploadTokenHeader: str(smoketest.TokenHeader), outputs.UploadToken: {Value: smoketest.Token, Secret: true},
 			outputs.FargateURL: str(url), outputs.FargateClusterName: str("c"), outputs.FargateServiceName: str("s"),
 			outputs.FargateDesiredCount: {Value: float64(2)},
@@ -52,7 +73,7 @@ func passedDev(t *testing.T) *FakeStack {
 }
 
 func newRelease(prod, dev Stack) *Release {
-	return &Release{Target: prod, Source: dev, Smoke: fastSmoke(), Ready: fastReady}
+	return &Release{Target: prod, Source: dev, Smoke: fastSmoke(), Ready: fastReady, Copier: &fakeCopier{}}
 }
 
 func TestReleasePromotesTheTestedDigest(t *testing.T) {
@@ -62,14 +83,14 @@ func TestReleasePromotesTheTestedDigest(t *testing.T) {
 		t.Fatalf("err=%v passed=%v rolledBack=%v: %s", s.Err, s.Passed, s.RolledBack, s.Message)
 	}
 	ups := prod.Ups()
-	if len(ups) != 1 || ups[0]["prebuiltImage"] != testImage {
-		t.Fatalf("prod ups %v, want one up pinned to dev's tested digest", ups)
+	if len(ups) != 1 || ups[0]["prebuiltImage"] != prodCopy {
+		t.Fatalf("prod ups %v, want one up pinned to prod's copy of dev's tested digest %s", ups, prodCopy)
 	}
 	if len(dev.Ups()) != 0 {
 		t.Error("promotion changed dev")
 	}
 	tags, _ := prod.Tags(context.Background())
-	if tags[release.TagGoodImage] != testImage || s.Runs.Ref != testImage {
+	if tags[release.TagGoodImage] != prodCopy || s.Runs.Ref != prodCopy {
 		t.Errorf("good record %v, runs %s", tags, s.Runs)
 	}
 }
@@ -109,8 +130,8 @@ func TestReleaseRollsBack(t *testing.T) {
 		wantRuns string
 		words    []string
 	}{
-		{"new digest fails, old passes", []string{testImage}, false, oldImage, []string{"ROLLED BACK:", oldImage}},
-		{"both fail", []string{testImage, oldImage}, false, oldImage, []string{"STILL FAILING", oldImage}},
+		{"new digest fails, old passes", []string{prodCopy}, false, oldImage, []string{"ROLLED BACK:", oldImage}},
+		{"both fail", []string{prodCopy, oldImage}, false, oldImage, []string{"STILL FAILING", oldImage}},
 		{"up of the new digest fails", nil, true, oldImage, []string{"ROLLED BACK:", "up failed"}},
 	}
 	for _, c := range cases {
@@ -129,7 +150,7 @@ func TestReleaseRollsBack(t *testing.T) {
 				t.Fatalf("passed=%v rolledBack=%v err=%v", s.Passed, s.RolledBack, s.Err)
 			}
 			ups := prod.Ups()
-			if len(ups) != 2 || ups[0]["prebuiltImage"] != testImage || ups[1]["prebuiltImage"] != oldImage {
+			if len(ups) != 2 || ups[0]["prebuiltImage"] != prodCopy || ups[1]["prebuiltImage"] != oldImage {
 				t.Fatalf("ups %v: want the new digest, then the previous good one", ups)
 			}
 			if s.Runs.Ref != c.wantRuns {
@@ -149,14 +170,76 @@ func TestReleaseRollsBack(t *testing.T) {
 }
 
 func TestReleaseWithoutPreviousFailsLoudly(t *testing.T) {
-	prod, dev := prodStack(t, testImage), passedDev(t)
+	prod, dev := prodStack(t, prodCopy), passedDev(t)
 	_ = prod.RemoveTags(context.Background(), []string{release.TagGoodImage, release.TagGoodVersion})
-	prod.SetOutputs(nil)
+	// Prod's registries exist (bootstrapped) but nothing ran before.
+	prod.SetOutputs(smoke.RawOutputs{outputs.ImageRepository: {Value: prodRepo}})
 	s := newRelease(prod, dev).Run(context.Background())
 	if s.Passed || s.RolledBack || !strings.Contains(s.Message, "RELEASE FAILED") || !strings.Contains(s.Message, "no previous digest") {
 		t.Fatalf("passed=%v rolledBack=%v message=%q", s.Passed, s.RolledBack, s.Message)
 	}
 	if len(prod.Ups()) != 1 {
 		t.Errorf("ups %v", prod.Ups())
+	}
+}
+
+func TestReleaseCopiesIntoProdsOwnRegistries(t *testing.T) {
+	devRepo := release.RepoOf(testImage)
+	cases := []struct {
+		name   string
+		break_ func(prod *FakeStack, c *fakeCopier)
+		want   []string // error words; nil: released
+	}{
+		{"copied, then deployed from prod's registry", func(*FakeStack, *fakeCopier) {}, nil},
+		{"the copy fails (a layer is missing)", func(_ *FakeStack, c *fakeCopier) {
+			c.broken = map[string]string{testImage: ""}
+			c.err = errors.New("image sha256:aaaa in sgraph-send-prod: layer 2 sha256:1234 is missing")
+		}, []string{"promotion stopped", "copying " + testImage, "layer 2"}},
+		{"the copy carries another digest", func(_ *FakeStack, c *fakeCopier) {
+			c.broken = map[string]string{testImage: prodRepo + "@sha256:" + strings.Repeat("9", 64)}
+		}, []string{"must equal the one dev tested", "sha256:9999"}},
+		{"prod has no registry yet", func(prod *FakeStack, _ *fakeCopier) {
+			prod.SetOutputs(smoke.RawOutputs{})
+		}, []string{"no imageRepository output", "--target"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			prod, dev := prodStack(t), passedDev(t)
+			cp := &fakeCopier{}
+			c.break_(prod, cp)
+			r := newRelease(prod, dev)
+			r.Copier = cp
+			s := r.Run(context.Background())
+			if c.want == nil {
+				if s.Err != nil || !s.Passed {
+					t.Fatalf("err=%v passed=%v", s.Err, s.Passed)
+				}
+				if len(cp.copies) != 1 || cp.copies[0] != testImage+" -> "+prodRepo {
+					t.Errorf("copies %v, want dev's digest into %s", cp.copies, prodRepo)
+				}
+				for _, up := range prod.Ups() {
+					for k, v := range up {
+						if s, _ := v.(string); strings.Contains(s, devRepo) {
+							t.Errorf("prod's up sets %s=%s: a reference into dev's registry", k, s)
+						}
+					}
+				}
+				return
+			}
+			if s.Err == nil {
+				t.Fatalf("released although %s", c.name)
+			}
+			for _, w := range c.want {
+				if !strings.Contains(s.Err.Error(), w) {
+					t.Errorf("error %q lacks %q", s.Err, w)
+				}
+			}
+			if len(prod.Ups()) != 0 {
+				t.Errorf("prod was updated after a failed copy: %v", prod.Ups())
+			}
+			if s.Promoted.Ref != "" {
+				t.Errorf("a refused release reports a promotion %s (cmd/release would exit 1, not 2)", s.Promoted)
+			}
+		})
 	}
 }

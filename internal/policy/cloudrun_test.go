@@ -15,13 +15,15 @@ import (
 const crServiceType = "gcp:cloudrunv2/service:Service"
 
 // crStack runs a stack with the Cloud Run target on (prebuilt images, so
-// no build is needed).
+// no build is needed), each in the stack's own Artifact Registry repository as a
+// release leaves it (prod-owns-its-images).
 func crStack(t *testing.T, stack string) *bench.Result {
 	t.Helper()
+	own := "sgraph-send-" + stack
 	return bench.MustRun(t, bench.Options{Stack: stack, Set: map[string]string{
 		"targets":          `["cloudrun"]`,
 		"prebuiltImage":    bench.PrebuiltImage,
-		"prebuiltGcpImage": "europe-west2-docker.pkg.dev/sgraph-send-dev/sgraph-send/sgraph-send@sha256:" + "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+		"prebuiltGcpImage": "europe-west2-docker.pkg.dev/" + own + "/" + own + "/sgraph-send@sha256:" + "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
 	}})
 }
 

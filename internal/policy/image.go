@@ -18,11 +18,13 @@ const (
 
 func init() {
 	classify(map[string]string{
-		ecrRepoType:                    "tags",
-		ecrLifecycleType:               "",
-		"docker:index/image:Image":     "",
-		arRepoType:                     "labels",
-		"gcp:projects/service:Service": "",
+		ecrRepoType:                                "tags",
+		ecrLifecycleType:                           "",
+		"docker:index/image:Image":                 "",
+		"docker:index/tag:Tag":                     "",
+		"docker:index/registryImage:RegistryImage": "",
+		arRepoType:                                 "labels",
+		"gcp:projects/service:Service":             "",
 	})
 }
 

@@ -30,7 +30,7 @@ func All() []Rule {
 		StorageSafety,
 		NoPlaintextSecrets,
 		DevDestroyable, DestroyKeepsProdData, LambdaPublicCapped,
-		ImageByDigest, EcrRepositorySafety, ArtifactRegistrySafety,
+		ImageByDigest, EcrRepositorySafety, ArtifactRegistrySafety, ProdOwnsItsImages,
 		LambdaAdminURLIAM, LambdaPublicURLPermissions, LambdaLogRetention, LambdaLeastPrivilege, LambdaNoSecretEnv,
 		SGInternetPorts, ContainerLogsRetention,
 		CloudRunScaleToZeroInDev, CloudRunSecretsByReference, CloudRunLeastPrivilege,
