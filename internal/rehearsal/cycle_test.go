@@ -3,8 +3,10 @@ package rehearsal
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
@@ -111,6 +113,10 @@ func (s inlineStack) RemoveTags(ctx context.Context, keys []string) error {
 func (f *faultRig) cycleUnderFault(t *testing.T, st auto.Stack, cancel bool) int {
 	const typ = "aws:ecs/service:Service"
 	fault := fakeprovider.Fault{Method: "Update", Type: typ, Times: 1, Hang: cancel}
+	// Each scenario starts from dev as committed (the service at its desired
+	// 0): an earlier cycle's tear-down removed Fargate (internal/idle), and
+	// the fault is on the service's update from 0 to 1 task.
+	f.mustUp(t, st)
 	in := f.eng.Providers.Inject(fault)
 	ctx, stop := context.WithCancel(f.ctx)
 	defer stop()
@@ -167,7 +173,7 @@ func (f *faultRig) releaseUnderFault(t *testing.T, dev, prod auto.Stack) int {
 	require.NoError(t, src.SetTags(f.ctx, release.CycleRecord{Image: img, Version: "0.27.6", PassedAt: "2026-12-03T00:00:00Z"}.Tags()))
 	in := f.eng.Providers.Inject(fakeprovider.Fault{Method: "Update", Type: "aws:lambda/function:Function", Times: 1})
 	r := &pipeline.Release{
-		Target: dst, Source: src,
+		Target: dst, Source: src, Copier: refCopier{},
 		Ready: func(context.Context, smoke.RawOutputs, []string) error { return nil },
 		Smoke: func(context.Context, smoke.RawOutputs, []string) (*smoke.Report, error) { return &smoke.Report{}, nil },
 	}
@@ -181,4 +187,18 @@ func (f *faultRig) releaseUnderFault(t *testing.T, dev, prod auto.Stack) int {
 	assert.Contains(t, s.Message, "its up failed")
 	assert.NotEqual(t, img.Ref, s.Runs.Ref, "prod runs the previous digest again")
 	return 2
+}
+
+// refCopier stands in for the registry copy (imagecopy, tested against real
+// registry servers in internal/ops/imagecopy): there is no registry here, so
+// it answers the reference the copy produces, dstRepo@digest, and the
+// release's own digest check (release.CheckCopy) still runs on it.
+type refCopier struct{}
+
+func (refCopier) Copy(_ context.Context, src, dstRepo string) (string, error) {
+	_, digest, ok := strings.Cut(src, "@")
+	if !ok {
+		return "", fmt.Errorf("refCopier: %s is not by digest", src)
+	}
+	return dstRepo + "@" + digest, nil
 }

@@ -38,7 +38,7 @@ func TestReachableFromState(t *testing.T) {
 	}{
 		{"dev", "", ""},
 		{"prod", "", ""},
-		{"prod", "-alb-443-", "prod fargate https://fargate.send.example.com (ipv4): lb ingress: listener 443 exists, SG sgraph-send-prod-fargate-alb has no ingress on 443"},
+		{"prod", "-alb-443-", "prod fargate https://fargate.send.offline-plan.invalid (ipv4): lb ingress: listener 443 exists, SG sgraph-send-prod-fargate-alb has no ingress on 443"},
 		{"dev", "-tasks-from-alb", "dev fargate http://sgraph-send-dev-1234567890.eu-west-2.elb.amazonaws.com (ipv4): task ingress"},
 	}
 	for _, tc := range cases {
