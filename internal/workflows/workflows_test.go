@@ -29,6 +29,7 @@ var kinds = []kind{
 	{"smoke", "go run ./cmd/smoke"},
 	{"cycle", "go run ./cmd/cycle"},
 	{"release", "go run ./cmd/release"},
+	{"gate", "go run ./cmd/gate"},
 }
 
 // optionalKinds may be absent from the workflows (the README documents them for
