@@ -271,10 +271,10 @@ func (p *provider) Update(_ context.Context, req *pulumirpc.UpdateRequest) (*pul
 	return &pulumirpc.UpdateResponse{Properties: props}, err
 }
 
-// Read echoes the recorded state: the fake cloud never drifts.
+// Read echoes the recorded state, changed where a test injected drift (drift.go).
 func (p *provider) Read(_ context.Context, req *pulumirpc.ReadRequest) (*pulumirpc.ReadResponse, error) {
 	p.record("Read", req.GetUrn(), false)
-	return &pulumirpc.ReadResponse{Id: req.GetId(), Properties: req.GetProperties(), Inputs: req.GetInputs()}, nil
+	return p.driftOn(req.GetUrn())(&pulumirpc.ReadResponse{Id: req.GetId(), Properties: req.GetProperties(), Inputs: req.GetInputs()}, nil)
 }
 
 func (p *provider) Delete(_ context.Context, req *pulumirpc.DeleteRequest) (*emptypb.Empty, error) {

@@ -30,6 +30,7 @@ var kinds = []kind{
 	{"cycle", "go run ./cmd/cycle"},
 	{"release", "go run ./cmd/release"},
 	{"gate", "go run ./cmd/gate"},
+	{"drift", "go run ./cmd/drift"},
 }
 
 // optionalKinds may be absent from the workflows (the README documents them for
@@ -525,6 +526,9 @@ func TestTeardownIsScheduledForDevOnly(t *testing.T) {
 			continue
 		}
 		for _, id := range sortedKeys(wf.Jobs) {
+			if !r.mutates(wf.Jobs[id]) {
+				continue // read-only on a schedule (the drift check): any stack may be read
+			}
 			for _, stack := range r.stacksTouched(wf.Jobs[id]) {
 				if stack != "dev" {
 					t.Errorf("%s: scheduled workflow job %s targets stack %q; only dev may be torn down on a schedule", wf.path, id, stack)
@@ -941,6 +945,24 @@ func dedupe(ops []op) []op {
 
 // stacksTouched lists the stacks a job names: its reusable workflow's stack input, or the
 // stacks its steps pass to pulumi.
+// mutatingRun is a run: line that can change a stack or its resources.
+var mutatingRun = regexp.MustCompile(`\bpulumi\s+(up|destroy|refresh|import|stack\s+rm|state)\b|go run \./cmd/(cycle|release|bake|review)\b`)
+
+// mutates reports whether a job can change a stack: it calls a reusable workflow (stack.yml),
+// runs the Pulumi action with a command other than preview (without one it only installs
+// the CLI), or runs a command that changes stacks.
+func (r *repo) mutates(j *job) bool {
+	if j.Uses != "" {
+		return true
+	}
+	for _, s := range r.steps(j) {
+		if (strings.HasPrefix(s.Uses, "pulumi/actions@") && s.With["command"] != "" && s.With["command"] != "preview") || mutatingRun.MatchString(s.Run) {
+			return true
+		}
+	}
+	return false
+}
+
 func (r *repo) stacksTouched(j *job) []string {
 	var out []string
 	if s, ok := j.With["stack"]; ok {
