@@ -31,6 +31,7 @@ var kinds = []kind{
 	{"release", "go run ./cmd/release"},
 	{"gate", "go run ./cmd/gate"},
 	{"drift", "go run ./cmd/drift"},
+	{"review", "go run ./cmd/review"},
 }
 
 // optionalKinds may be absent from the workflows (the README documents them for
@@ -260,7 +261,7 @@ func normalise(cmd []string) []string {
 
 // stackFlags are the flags whose value a workflow may choose freely (e.g. -stack prod
 // where the README shows -stack dev, or -stack "$STACK" in a reusable workflow).
-var stackFlags = map[string]bool{"-stack": true, "-check-version": true}
+var stackFlags = map[string]bool{"-stack": true, "-check-version": true, "-pr": true, "-open": true, "-sha": true}
 
 // matches reports whether the workflow command w is the documented command r with only
 // flags appended; the value of a stack flag may differ.
