@@ -86,3 +86,10 @@ func TestJudge(t *testing.T) {
 		})
 	}
 }
+
+func TestQualifiedStackName(t *testing.T) {
+	d := digest(true)
+	d.StackOutputs = map[string]any{"environment": "prod", "stack": "prod"}
+	rec, _ := d.Record("acme/sgraph-send/prod", nil, nil, nil)
+	assert.Equal(t, "prod", rec.Stack, "org/project/ is not part of the stack name the program and its tags see")
+}

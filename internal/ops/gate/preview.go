@@ -94,7 +94,7 @@ func Mock(dir, stack string, d *Digest) (*bench.Result, error) {
 			set[k] = v
 		}
 	}
-	return bench.Run(bench.Options{Dir: dir, Stack: stack, Set: set, Placeholders: true})
+	return bench.Run(bench.Options{Dir: dir, Stack: shortName(stack), Set: set, Placeholders: true})
 }
 
 // stackOutputs reads the stack's exports from the engine's event log: the

@@ -35,7 +35,7 @@ const maskedSecret = "[secret]"
 // function and its role) still pair them. Unknown tracks which resources had
 // any unknown input, so a failure there can be called undecided.
 func (d *Digest) Record(stack string, conf map[string]string, secrets []string, mock *bench.Result) (*bench.Result, map[string][]string) {
-	r := &bench.Result{Stack: stack, Outputs: map[string]bench.Value{}, Config: map[string]string{}}
+	r := &bench.Result{Stack: shortName(stack), Outputs: map[string]bench.Value{}, Config: map[string]string{}}
 	for k, v := range d.Config {
 		if v != maskedSecret {
 			r.Config[k] = v
@@ -232,4 +232,13 @@ func keys[K ~string](ks []K) []string {
 		out[i] = string(k)
 	}
 	return out
+}
+
+// shortName is the stack's own name, without org/project/ (Pulumi Cloud):
+// what the program sees as ctx.Stack() and the stack file is named after.
+func shortName(stack string) string {
+	if i := strings.LastIndex(stack, "/"); i >= 0 {
+		return stack[i+1:]
+	}
+	return stack
 }
