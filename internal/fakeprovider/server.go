@@ -280,10 +280,10 @@ func (p *provider) Update(ctx context.Context, req *pulumirpc.UpdateRequest) (*p
 }
 
 // Read answers from the fake cloud's inventory (readCloud): what a create
-// or update left, or gone; the fake cloud never drifts on its own.
+// or update left, or gone; changed where a test injected drift (drift.go).
 func (p *provider) Read(_ context.Context, req *pulumirpc.ReadRequest) (*pulumirpc.ReadResponse, error) {
 	p.record("Read", req.GetUrn(), false)
-	return p.readCloud(req)
+	return p.driftOn(req.GetUrn())(p.readCloud(req))
 }
 
 func (p *provider) Delete(ctx context.Context, req *pulumirpc.DeleteRequest) (*emptypb.Empty, error) {

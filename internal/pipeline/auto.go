@@ -67,7 +67,8 @@ func (s *AutoStack) Config(ctx context.Context) (map[string]string, error) {
 }
 
 // Up runs `pulumi up --refresh --config-file <copy>` where the copy is the stack file
-// with the overrides applied, in a temporary folder removed afterwards.
+// with the overrides applied, in a temporary folder removed afterwards; the policy
+// gate judges the preview of the same config first (gate.go).
 func (s *AutoStack) Up(ctx context.Context, o Overrides) error {
 	base, err := os.ReadFile(s.stackFile())
 	if err != nil {
@@ -86,8 +87,11 @@ func (s *AutoStack) Up(ctx context.Context, o Overrides) error {
 	if err := os.WriteFile(path, data, 0o600); err != nil {
 		return err
 	}
-	_, err = s.stack.Up(ctx, optup.ConfigFile(path), optup.Refresh(),
-		optup.ProgressStreams(s.progress), optup.ErrorProgressStreams(s.progress))
+	err = s.gatedUp(ctx, path, func(ctx context.Context) error {
+		_, err := s.stack.Up(ctx, optup.ConfigFile(path), optup.Refresh(),
+			optup.ProgressStreams(s.progress), optup.ErrorProgressStreams(s.progress))
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("pulumi up on %s (%s): %w", s.name, o, err)
 	}

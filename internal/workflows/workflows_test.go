@@ -29,6 +29,9 @@ var kinds = []kind{
 	{"smoke", "go run ./cmd/smoke"},
 	{"cycle", "go run ./cmd/cycle"},
 	{"release", "go run ./cmd/release"},
+	{"gate", "go run ./cmd/gate"},
+	{"drift", "go run ./cmd/drift"},
+	{"review", "go run ./cmd/review"},
 }
 
 // optionalKinds may be absent from the workflows (the README documents them for
@@ -258,7 +261,7 @@ func normalise(cmd []string) []string {
 
 // stackFlags are the flags whose value a workflow may choose freely (e.g. -stack prod
 // where the README shows -stack dev, or -stack "$STACK" in a reusable workflow).
-var stackFlags = map[string]bool{"-stack": true, "-check-version": true}
+var stackFlags = map[string]bool{"-stack": true, "-check-version": true, "-pr": true, "-open": true, "-sha": true}
 
 // matches reports whether the workflow command w is the documented command r with only
 // flags appended; the value of a stack flag may differ.
@@ -530,6 +533,9 @@ func TestTeardownIsScheduledForDevOnly(t *testing.T) {
 			continue
 		}
 		for _, id := range sortedKeys(wf.Jobs) {
+			if !r.mutates(wf.Jobs[id]) {
+				continue // read-only on a schedule (the drift check): any stack may be read
+			}
 			for _, stack := range r.stacksTouched(wf.Jobs[id]) {
 				if stack != "dev" {
 					t.Errorf("%s: scheduled workflow job %s targets stack %q; only dev may be torn down on a schedule", wf.path, id, stack)
@@ -946,6 +952,24 @@ func dedupe(ops []op) []op {
 
 // stacksTouched lists the stacks a job names: its reusable workflow's stack input, or the
 // stacks its steps pass to pulumi.
+// mutatingRun is a run: line that can change a stack or its resources.
+var mutatingRun = regexp.MustCompile(`\bpulumi\s+(up|destroy|refresh|import|stack\s+rm|state)\b|go run \./cmd/(cycle|release|bake|review)\b`)
+
+// mutates reports whether a job can change a stack: it calls a reusable workflow (stack.yml),
+// runs the Pulumi action with a command other than preview (without one it only installs
+// the CLI), or runs a command that changes stacks.
+func (r *repo) mutates(j *job) bool {
+	if j.Uses != "" {
+		return true
+	}
+	for _, s := range r.steps(j) {
+		if (strings.HasPrefix(s.Uses, "pulumi/actions@") && s.With["command"] != "" && s.With["command"] != "preview") || mutatingRun.MatchString(s.Run) {
+			return true
+		}
+	}
+	return false
+}
+
 func (r *repo) stacksTouched(j *job) []string {
 	var out []string
 	if s, ok := j.With["stack"]; ok {
