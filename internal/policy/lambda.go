@@ -211,13 +211,7 @@ var LambdaLeastPrivilege = Rule{Name: "lambda-role-least-privilege", Check: func
 
 // lambdaPolicyProblems checks one policy document against the rule above.
 func lambdaPolicyProblems(name, doc, logGroupArn string) []string {
-	var parsed struct {
-		Statement []struct {
-			Effect   string
-			Action   lambdaStrings
-			Resource lambdaStrings
-		}
-	}
+	var parsed lambdaPolicyDoc
 	if err := json.Unmarshal([]byte(doc), &parsed); err != nil {
 		return []string{fmt.Sprintf("policy %s is not valid JSON: %v", name, err)}
 	}
@@ -253,6 +247,15 @@ func lambdaOnly(actions []string, prefix string) bool {
 		}
 	}
 	return true
+}
+
+// lambdaPolicyDoc is the part of an IAM policy document the Lambda rules read.
+type lambdaPolicyDoc struct {
+	Statement []struct {
+		Effect   string
+		Action   lambdaStrings
+		Resource lambdaStrings
+	}
 }
 
 // lambdaStrings decodes an IAM field that may be one string or a list.

@@ -99,13 +99,7 @@ func lambdaParameterNames(function, value string) []string {
 // lambdaParameterScope: an execution role reads SSM parameters only under its
 // own function's name, never a wildcard and never another function's.
 func lambdaParameterScope(name, doc, function string) []string {
-	var parsed struct {
-		Statement []struct {
-			Effect   string
-			Action   lambdaStrings
-			Resource lambdaStrings
-		}
-	}
+	var parsed lambdaPolicyDoc
 	if err := json.Unmarshal([]byte(doc), &parsed); err != nil {
 		return nil // reported by lambdaPolicyProblems
 	}
