@@ -19,6 +19,10 @@ func TestReadReportsInjectedDrift(t *testing.T) {
 	const other = "urn:pulumi:dev::sgraph-send::aws:lambda/function:Function::sgraph-send-dev-admin"
 	const sameName = "urn:pulumi:dev::sgraph-send::aws:cloudwatch/logGroup:LogGroup::sgraph-send-dev-public"
 	recorded := map[string]any{"memorySize": 512.0, "timeout": 30.0}
+	// Read answers from the fake cloud's inventory: the three exist there.
+	for _, urn := range []string{fn, other, sameName} {
+		s.inv.add(urn, "id", resource.NewPropertyMapFromMap(recorded))
+	}
 	read := func(urn string) (resource.PropertyMap, resource.PropertyMap) {
 		resp, err := c.Read(ctx(t), &pulumirpc.ReadRequest{Id: "id", Urn: urn, Properties: props(t, recorded), Inputs: props(t, recorded)})
 		require.NoError(t, err)
