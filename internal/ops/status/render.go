@@ -36,6 +36,8 @@ func Text(r Report, secrets []string) string {
 	}
 	tw.Flush()
 	switch {
+	case r.AlarmError == notRead:
+		fmt.Fprintln(&b, "alarms: "+notRead)
 	case r.AlarmError != "":
 		fmt.Fprintf(&b, "alarms in ALARM: error: %s\n", r.AlarmError)
 	case len(r.Alarms) == 0:

@@ -40,6 +40,11 @@ const (
 	Unknown = "unknown"
 )
 
+// notRead is the alarm note when no CloudWatch client is given.
+const (
+	notRead = "CloudWatch not read"
+)
+
 // Target is one deployed target's row.
 type Target struct {
 	Name    string `json:"target"`
@@ -156,7 +161,7 @@ func Collect(ctx context.Context, in Input, c Clients) Report {
 			r.AlarmError = err.Error()
 		}
 	} else {
-		r.AlarmError = "CloudWatch not read"
+		r.AlarmError = notRead
 	}
 	r.Cost = cost(ctx, c.Cost, in)
 	return r
@@ -234,4 +239,17 @@ func firing(ctx context.Context, api AlarmsAPI, prefix string) ([]string, error)
 	}
 	sort.Strings(names)
 	return names, nil
+}
+
+// Failed says whether any read failed.
+func (r Report) Failed() bool {
+	if r.AlarmError != "" && r.AlarmError != notRead || r.Cost.Error != "" {
+		return true
+	}
+	for _, t := range r.Targets {
+		if t.Error != "" {
+			return true
+		}
+	}
+	return false
 }
