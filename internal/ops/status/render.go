@@ -5,11 +5,14 @@ import (
 	"fmt"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/sgraph-ai/sgraph-send-infra/smoke"
 )
 
-// Text renders the report as a table and a few lines, with every secret
-// value replaced by [REDACTED] (an error message may quote anything).
+// Text renders the report as a table and a few lines, every secret value
+// replaced before formatting (an error message may quote anything).
 func Text(r Report, secrets []string) string {
+	r = Redacted(r, secrets)
 	var b strings.Builder
 	good := r.GoodDigest
 	if good == "" {
@@ -46,16 +49,16 @@ func Text(r Report, secrets []string) string {
 		fmt.Fprintf(&b, "alarms in ALARM: %s\n", strings.Join(r.Alarms, ", "))
 	}
 	fmt.Fprintf(&b, "cost: %s\n", costLine(r.Cost))
-	return redact(b.String(), secrets)
+	return b.String()
 }
 
 // JSON renders the report as one indented JSON object, redacted.
 func JSON(r Report, secrets []string) (string, error) {
-	b, err := json.MarshalIndent(r, "", "  ")
+	b, err := json.MarshalIndent(Redacted(r, secrets), "", "  ")
 	if err != nil {
 		return "", err
 	}
-	return redact(string(b), secrets) + "\n", nil
+	return string(b) + "\n", nil
 }
 
 func costLine(c Cost) string {
@@ -99,11 +102,24 @@ func dash(s string) string {
 	return s
 }
 
-func redact(s string, secrets []string) string {
-	for _, v := range secrets {
-		if v != "" {
-			s = strings.ReplaceAll(s, v, "[REDACTED]")
+// Redacted is r with every secret replaced in every string it holds, before
+// any formatting (JSON escaping or column padding would hide a match).
+func Redacted(r Report, secrets []string) Report {
+	red := func(s *string) { *s = smoke.Redact(*s, secrets...) }
+	for _, p := range []*string{&r.Stack, &r.GoodDigest, &r.GoodFrom, &r.LastCycle, &r.AlarmError,
+		&r.Cost.CostCenter, &r.Cost.Note, &r.Cost.Error} {
+		red(p)
+	}
+	r.Targets = append([]Target(nil), r.Targets...)
+	for i := range r.Targets {
+		t := &r.Targets[i]
+		for _, p := range []*string{&t.Name, &t.URL, &t.Digest, &t.Verdict, &t.Note, &t.Error} {
+			red(p)
 		}
 	}
-	return s
+	r.Alarms = append([]string{}, r.Alarms...)
+	for i := range r.Alarms {
+		red(&r.Alarms[i])
+	}
+	return r
 }

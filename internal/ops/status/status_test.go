@@ -285,3 +285,21 @@ func TestGood(t *testing.T) {
 		})
 	}
 }
+
+// A secret JSON would escape (a quote, a backslash) is still redacted: the
+// report is redacted before it is marshalled, not the JSON text after.
+func TestRedactedBeforeFormatting(t *testing.T) {
+	secret := `k"ey\with<escapes>`
+	r := Report{Stack: "dev", Alarms: []string{}, Targets: []Target{{Name: "fargate", Error: "denied for " + secret}}}
+	js, err := JSON(r, []string{secret})
+	require.NoError(t, err)
+	escaped, _ := json.Marshal(secret)
+	tests := []struct{ name, out string }{{"json", js}, {"text", Text(r, []string{secret})}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.NotContains(t, tt.out, secret)
+			assert.NotContains(t, tt.out, strings.Trim(string(escaped), `"`))
+			assert.Contains(t, tt.out, "denied for [REDACTED]")
+		})
+	}
+}
