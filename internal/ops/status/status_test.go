@@ -286,8 +286,9 @@ func TestGood(t *testing.T) {
 	}
 }
 
-// A secret JSON would escape (a quote, a backslash) is still redacted: the
-// report is redacted before it is marshalled, not the JSON text after.
+// A secret JSON would escape (a quote, a backslash) is redacted in both
+// renderings, raw and escaped: the report is redacted before it is
+// marshalled (smoke.Redact also knows the escaped form).
 func TestRedactedBeforeFormatting(t *testing.T) {
 	secret := `k"ey\with<escapes>`
 	r := Report{Stack: "dev", Alarms: []string{}, Targets: []Target{{Name: "fargate", Error: "denied for " + secret}}}
