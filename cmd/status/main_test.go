@@ -93,9 +93,9 @@ func TestStatus(t *testing.T) {
 			`stack dev  good digest: sha256:7c3e5a9d1f2b4c6e8a0b1d3f5e7a9c2b4d6f8e0a1c3e5b7d9f1a2c4e6b8d0f1a3c (sgraph-send:cycle-image)
 last cycle pass: 2026-12-03T06:12:40Z 0.27.6
 TARGET         URL                                         DIGEST  RUNNING              DESIRED/RUNNING  NOTE
-lambda-admin   https://q7adm.lambda-url.eu-west-2.on.aws/  MATCH   sha256:7c3e5a9d1f2b  -                
-lambda-public  https://k2pub.lambda-url.eu-west-2.on.aws/  MATCH   sha256:7c3e5a9d1f2b  -                
-fargate        -                                           MATCH   sha256:7c3e5a9d1f2b  0/0              
+lambda-admin   https://q7adm.lambda-url.eu-west-2.on.aws/  MATCH   sha256:7c3e5a9d1f2b  -
+lambda-public  https://k2pub.lambda-url.eu-west-2.on.aws/  MATCH   sha256:7c3e5a9d1f2b  -
+fargate        -                                           MATCH   sha256:7c3e5a9d1f2b  0/0
 alarms in ALARM: none
 cost: cost-center sgraph-send-dev: month to date $1.37, forecast $11.17 of budget $25: within
 `},
@@ -105,9 +105,9 @@ cost: cost-center sgraph-send-dev: month to date $1.37, forecast $11.17 of budge
 			`stack dev  good digest: sha256:7c3e5a9d1f2b4c6e8a0b1d3f5e7a9c2b4d6f8e0a1c3e5b7d9f1a2c4e6b8d0f1a3c (sgraph-send:cycle-image)
 last cycle pass: 2026-12-03T06:12:40Z 0.27.6
 TARGET         URL                                         DIGEST   RUNNING              DESIRED/RUNNING  NOTE
-lambda-admin   https://q7adm.lambda-url.eu-west-2.on.aws/  DIFFERS  sha256:000000000000  -                
-lambda-public  https://k2pub.lambda-url.eu-west-2.on.aws/  DIFFERS  sha256:000000000000  -                
-fargate        -                                           MATCH    sha256:7c3e5a9d1f2b  0/0              
+lambda-admin   https://q7adm.lambda-url.eu-west-2.on.aws/  DIFFERS  sha256:000000000000  -
+lambda-public  https://k2pub.lambda-url.eu-west-2.on.aws/  DIFFERS  sha256:000000000000  -
+fargate        -                                           MATCH    sha256:7c3e5a9d1f2b  0/0
 alarms in ALARM: error: DescribeAlarms sgraph-send-dev*: throttled; request had [REDACTED]
 cost: cost-center sgraph-send-dev: month to date $1.37, forecast $11.17 of budget $25: within
 `},

@@ -38,6 +38,13 @@ func Text(r Report, secrets []string) string {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", t.Name, dash(t.URL), t.Verdict, dash(short(t.Digest)), counts, note)
 	}
 	tw.Flush()
+	// An empty last column leaves padding behind.
+	lines := strings.Split(b.String(), "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, " ")
+	}
+	b.Reset()
+	b.WriteString(strings.Join(lines, "\n"))
 	switch {
 	case r.AlarmError == notRead:
 		fmt.Fprintln(&b, "alarms: "+notRead)

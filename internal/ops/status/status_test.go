@@ -191,9 +191,9 @@ func TestStatus(t *testing.T) {
 			want: `stack prod  good digest: sha256:4f9d2c1b7a6e5d4c3b2a19080706050403020100ffeeddccbbaa998877665544 (sgraph-send:good-image)
 last cycle pass: 2026-12-02T21:04:11Z 0.27.6
 TARGET         URL                                              DIGEST   RUNNING              DESIRED/RUNNING  NOTE
-lambda-admin   https://adm.lambda-url.eu-west-2.on.aws/         MATCH    sha256:4f9d2c1b7a6e  -                
-lambda-public  https://pub.lambda-url.eu-west-2.on.aws/         MATCH    sha256:4f9d2c1b7a6e  -                
-fargate        https://send.example.org                         MATCH    sha256:4f9d2c1b7a6e  2/1              
+lambda-admin   https://adm.lambda-url.eu-west-2.on.aws/         MATCH    sha256:4f9d2c1b7a6e  -
+lambda-public  https://pub.lambda-url.eu-west-2.on.aws/         MATCH    sha256:4f9d2c1b7a6e  -
+fargate        https://send.example.org                         MATCH    sha256:4f9d2c1b7a6e  2/1
 cloudrun       https://sgraph-send-prod-cloudrun-abc.a.run.app  unknown  -                    -                Cloud Run API not read
 alarms in ALARM: sgraph-send-prod-admin-errors, sgraph-send-prod-alb-5xx
 cost: cost-center sgraph-send-prod: month to date $18.40, forecast $180.00 of budget $300: within
@@ -208,7 +208,7 @@ cost: cost-center sgraph-send-prod: month to date $18.40, forecast $180.00 of bu
 			want: `stack prod  good digest: sha256:4f9d2c1b7a6e5d4c3b2a19080706050403020100ffeeddccbbaa998877665544 (sgraph-send:good-image)
 last cycle pass: 2026-12-02T21:04:11Z 0.27.6
 TARGET         URL                                              DIGEST   RUNNING              DESIRED/RUNNING  NOTE
-lambda-admin   https://adm.lambda-url.eu-west-2.on.aws/         DIFFERS  sha256:0a1b2c3d4e5f  -                
+lambda-admin   https://adm.lambda-url.eu-west-2.on.aws/         DIFFERS  sha256:0a1b2c3d4e5f  -
 lambda-public  https://pub.lambda-url.eu-west-2.on.aws/         unknown  -                    -                error: GetFunction sgraph-send-prod-public:12: AccessDenied for key [REDACTED]
 fargate        https://send.example.org                         unknown  -                    -                error: DescribeServices sgraph-send-prod/sgraph-send-prod-fargate: operation error ECS: DescribeServices, https response error StatusCode: 400, RequestID: , ClusterNotFoundException: Cluster not found.
 cloudrun       https://sgraph-send-prod-cloudrun-abc.a.run.app  unknown  -                    -                Cloud Run API not read
@@ -229,8 +229,8 @@ cost: cost-center sgraph-send-prod: month to date $120.00, forecast $370.00 of b
 			},
 			want: `stack prod  good digest: none recorded
 TARGET         URL                                       DIGEST   RUNNING              DESIRED/RUNNING  NOTE
-lambda-admin   https://adm.lambda-url.eu-west-2.on.aws/  unknown  sha256:4f9d2c1b7a6e  -                
-lambda-public  https://pub.lambda-url.eu-west-2.on.aws/  unknown  sha256:4f9d2c1b7a6e  -                
+lambda-admin   https://adm.lambda-url.eu-west-2.on.aws/  unknown  sha256:4f9d2c1b7a6e  -
+lambda-public  https://pub.lambda-url.eu-west-2.on.aws/  unknown  sha256:4f9d2c1b7a6e  -
 alarms in ALARM: sgraph-send-prod-admin-errors, sgraph-send-prod-alb-5xx
 cost: no cost-center tag in the stack's config: cost unknown (budget unknown)
 `,
