@@ -108,7 +108,7 @@ TARGET         URL                                         DIGEST   RUNNING     
 lambda-admin   https://q7adm.lambda-url.eu-west-2.on.aws/  DIFFERS  sha256:000000000000  -
 lambda-public  https://k2pub.lambda-url.eu-west-2.on.aws/  DIFFERS  sha256:000000000000  -
 fargate        -                                           MATCH    sha256:7c3e5a9d1f2b  0/0
-alarms in ALARM: error: DescribeAlarms sgraph-send-dev*: throttled; request had [REDACTED]
+alarms in ALARM: error: DescribeAlarms sgraph-send-dev-*: throttled; request had [REDACTED]
 cost: cost-center sgraph-send-dev: month to date $1.37, forecast $11.17 of budget $25: within
 `},
 		{"no stack", nil, status.Clients{}, 2, ""},

@@ -155,7 +155,7 @@ func Collect(ctx context.Context, in Input, c Clients) Report {
 		r.Targets = append(r.Targets, Target{Name: "cloudrun", URL: u, Verdict: Unknown, Note: "Cloud Run API not read"})
 	}
 	if c.Alarms != nil && stack != "" {
-		names, err := firing(ctx, c.Alarms, "sgraph-send-"+stack)
+		names, err := firing(ctx, c.Alarms, AlarmPrefix(stack))
 		r.Alarms = names
 		if err != nil {
 			r.AlarmError = err.Error()
@@ -214,6 +214,10 @@ func ecsStatus(ctx context.Context, api ECSAPI, cluster, svc string, t *Target) 
 	}
 	return nil
 }
+
+// AlarmPrefix is the prefix of every alarm name the program gives a stack:
+// sgraph-send-<stack>- (a bench test holds it to the program's alarms).
+func AlarmPrefix(stack string) string { return "sgraph-send-" + stack + "-" }
 
 // firing lists the alarms named with prefix that are in ALARM. The program
 // names every alarm sgraph-send-<stack>-... (the Lambda ones after their

@@ -198,7 +198,7 @@ cloudrun       https://sgraph-send-prod-cloudrun-abc.a.run.app  unknown  -      
 alarms in ALARM: sgraph-send-prod-admin-errors, sgraph-send-prod-alb-5xx
 cost: cost-center sgraph-send-prod: month to date $18.40, forecast $180.00 of budget $300: within
 `,
-			wantSeen: []string{"AmazonEC2ContainerServiceV20141113.DescribeServices", "AmazonEC2ContainerServiceV20141113.DescribeTaskDefinition", "DescribeAlarms sgraph-send-prod ALARM"},
+			wantSeen: []string{"AmazonEC2ContainerServiceV20141113.DescribeServices", "AmazonEC2ContainerServiceV20141113.DescribeTaskDefinition", "DescribeAlarms sgraph-send-prod- ALARM"},
 		},
 		{
 			name:     "broken: admin runs another digest, ECS errors, forecast over budget, an error quoting the admin key",
@@ -215,7 +215,7 @@ cloudrun       https://sgraph-send-prod-cloudrun-abc.a.run.app  unknown  -      
 alarms in ALARM: sgraph-send-prod-admin-errors, sgraph-send-prod-alb-5xx
 cost: cost-center sgraph-send-prod: month to date $120.00, forecast $370.00 of budget $300: OVER
 `,
-			wantSeen: []string{"AmazonEC2ContainerServiceV20141113.DescribeServices", "DescribeAlarms sgraph-send-prod ALARM"},
+			wantSeen: []string{"AmazonEC2ContainerServiceV20141113.DescribeServices", "DescribeAlarms sgraph-send-prod- ALARM"},
 		},
 		{
 			name:   "no records, no cost-center, forecast never asked",
@@ -234,7 +234,7 @@ lambda-public  https://pub.lambda-url.eu-west-2.on.aws/  unknown  sha256:4f9d2c1
 alarms in ALARM: sgraph-send-prod-admin-errors, sgraph-send-prod-alb-5xx
 cost: no cost-center tag in the stack's config: cost unknown (budget unknown)
 `,
-			wantSeen: []string{"DescribeAlarms sgraph-send-prod ALARM"},
+			wantSeen: []string{"DescribeAlarms sgraph-send-prod- ALARM"},
 		},
 	}
 	for _, tt := range tests {
