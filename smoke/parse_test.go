@@ -150,3 +150,21 @@ func TestParseNeverPanics(t *testing.T) {
 		assert.NotPanics(t, func() { _, _ = Parse(raw) })
 	}
 }
+
+func TestRawOutputsSplit(t *testing.T) {
+	plain, secrets := RawOutputs{
+		"url":   {Value: "https://x.example"},
+		"key":   {Value: "k-123", Secret: true},
+		"count": {Value: 2.0},
+		"blob":  {Value: map[string]any{"a": 1.0}, Secret: true},
+	}.Split()
+	if len(plain) != 2 || plain["url"] != "https://x.example" || plain["count"] != 2.0 {
+		t.Errorf("plain = %v", plain)
+	}
+	if _, leaked := plain["key"]; leaked {
+		t.Errorf("a secret output is among the plain ones: %v", plain)
+	}
+	if len(secrets) != 1 || secrets[0] != "k-123" {
+		t.Errorf("secrets = %v, want the one string secret", secrets)
+	}
+}

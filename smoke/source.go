@@ -91,3 +91,17 @@ func Load(ctx context.Context, src Source) (*Outputs, error) {
 	}
 	return Parse(raw)
 }
+
+// Split separates the plain outputs from the secret ones: the plain values by
+// key, and the string values of the secrets (for redaction, never display).
+func (r RawOutputs) Split() (plain map[string]any, secrets []string) {
+	plain = make(map[string]any, len(r))
+	for k, v := range r {
+		if !v.Secret {
+			plain[k] = v.Value
+		} else if s, ok := v.Value.(string); ok {
+			secrets = append(secrets, s)
+		}
+	}
+	return plain, secrets
+}

@@ -73,17 +73,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "logs: %v\n", err)
 		return 2
 	}
-	plain := map[string]any{}
-	var secrets []string
-	for k, v := range raw {
-		if v.Secret {
-			if s, ok := v.Value.(string); ok {
-				secrets = append(secrets, s)
-			}
-			continue
-		}
-		plain[k] = v.Value
-	}
+	plain, secrets := raw.Split()
 	srcs, err := logs.Only(logs.Sources(plain), *target)
 	if err != nil {
 		fmt.Fprintf(stderr, "logs: %v\n", err)

@@ -110,12 +110,6 @@ func isProd(name string, conf map[string]string) bool {
 
 // plain unwraps outputs for the release decisions (secrets are not read there).
 func plain(raw smoke.RawOutputs) map[string]any {
-	out := make(map[string]any, len(raw))
-	for k, v := range raw {
-		if v.Secret {
-			continue
-		}
-		out[k] = v.Value
-	}
+	out, _ := raw.Split()
 	return out
 }
